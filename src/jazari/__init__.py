@@ -4,4 +4,16 @@ from jazari.errors import JazariError
 
 __version__ = "0.1.0"
 
-__all__ = ["JazariError", "__version__"]
+__all__ = ["Jazari", "JazariError", "Settings", "__version__", "open"]
+
+
+def __getattr__(name: str):  # lazy, so `import jazari` stays cheap for the CLI's --help
+    if name in ("Jazari", "open"):
+        from jazari import app
+
+        return getattr(app, name)
+    if name == "Settings":
+        from jazari.settings import Settings
+
+        return Settings
+    raise AttributeError(name)

@@ -1,0 +1,40 @@
+"""The FastAPI app factory: one router per domain, one error handler."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+import jazari
+from jazari.api import datasets, errors
+from jazari.app import Jazari
+
+
+def create_app(jz: Jazari, *, workers: bool = True) -> FastAPI:
+    """The HTTP API (and the web pages) over one Jazari node."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if workers:
+            jz.jobs.start_workers()
+        yield
+        jz.jobs.stop_workers()
+
+    app = FastAPI(
+        title="Jazari",
+        version=jazari.__version__,
+        description="The Data Factory of the Jazari network: datasets, versions, reports.",
+        lifespan=lifespan,
+        docs_url=None,  # Swagger UI loads its assets from a CDN: no outbound call (DESIGN rule 6)
+        redoc_url=None,
+    )
+    app.state.jazari = jz
+    errors.install(app)
+    app.include_router(datasets.router)
+    from jazari.web import pages
+
+    app.include_router(pages.router)
+    pages.mount_static(app)
+    return app

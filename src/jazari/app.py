@@ -1,0 +1,166 @@
+"""Jazari: the composition root. Built from Settings; holds the services; no module-level state."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from jazari.datasets.ingest import Ingestor, Progress
+from jazari.datasets.service import DatasetService
+from jazari.errors import NotFound
+from jazari.factory.readers import ReadOptions
+from jazari.factory.schema import TableSchema
+from jazari.governance.actors import Actor
+from jazari.settings import Settings, load_settings
+from jazari.store.blobs import BlobStore
+from jazari.store.database import Database
+from jazari.store.jobs import Job, Jobs
+from jazari.store.lake import Lake
+
+
+class Jazari:
+    """One node's services over its database, lake and raw zone."""
+
+    def __init__(self, settings: Settings, *, actor: Actor | None = None) -> None:
+        settings.check_secrets()
+        self.settings = settings
+        self.actor = actor or Actor.operator()
+        self.db = Database(settings.url)
+        self.lake = Lake(settings.lake_dir)
+        self.raw = BlobStore(settings.raw_dir)
+        self.ingestor = Ingestor(settings, self.db, self.lake, self.raw)
+        self.datasets_service = DatasetService(self.db, self.lake)
+        self.jobs = Jobs(self.db, settings.jobs_path, settings.redis_url)
+        self.jobs.register("ingest", self._run_ingest_job)
+
+    # set-up -----------------------------------------------------------------------------
+    def init(self) -> dict[str, Any]:
+        """Create or upgrade the database and the folders; idempotent."""
+        for folder in (self.settings.home, self.settings.lake_dir, self.settings.raw_dir, self.settings.tmp_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+        before, after = self.db.upgrade()
+        cleaned = self.raw.clean_partial()
+        interrupted = self.jobs.fail_interrupted()
+        return {
+            "home": str(self.settings.home),
+            "database": self.db.engine.url.render_as_string(hide_password=True),
+            "revision_before": before,
+            "revision": after,
+            "upgraded": before != after,
+            "partial_uploads_removed": cleaned,
+            "interrupted_jobs": interrupted,
+        }
+
+    def close(self) -> None:
+        """Stop background workers and release the database."""
+        self.jobs.stop_workers()
+        self.db.dispose()
+
+    def __enter__(self) -> Jazari:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ingest ------------------------------------------------------------------------------
+    def ingest(
+        self,
+        path: str | Path,
+        dataset: str,
+        *,
+        title: str | None = None,
+        mode: str = "replace",
+        options: ReadOptions | None = None,
+        schema: TableSchema | str | Path | None = None,
+        strict: bool = False,
+        actor: Actor | None = None,
+        progress: Progress | None = None,
+        source_name: str | None = None,
+    ) -> dict[str, Any]:
+        """Ingest a file as a new version of `institute/name`."""
+        if isinstance(schema, (str, Path)):
+            schema = TableSchema.load(Path(schema))
+        return self.ingestor.ingest(
+            actor or self.actor, dataset, Path(path), title=title, mode=mode, options=options,
+            schema=schema, strict=strict, progress=progress, source_name=source_name,
+        )
+
+    def submit_ingest(self, path: Path, dataset: str, *, actor: Actor, **params: Any) -> Job:
+        """Queue an ingest as a background job; poll it with `job(id)`."""
+        params["actor"] = {"name": actor.name, "kind": actor.kind, "is_admin": actor.is_admin,
+                           "roles": dict(actor.roles)}
+        return self.jobs.submit("ingest", {"path": str(path), "dataset": dataset, **params}, actor.name)
+
+    def _run_ingest_job(self, job: Job, progress: Progress) -> dict[str, Any]:
+        params = dict(job.params)
+        path = Path(params.pop("path"))
+        dataset = params.pop("dataset")
+        options = ReadOptions(**params.pop("options", {}))
+        actor = Actor(**params.pop("actor")) if "actor" in params else Actor(name=job.actor)
+        try:
+            return self.ingestor.ingest(
+                actor, dataset, path, options=options, progress=progress, job_id=job.id,
+                schema=TableSchema.from_dict(params.pop("schema")) if params.get("schema") else None,
+                **{k: v for k, v in params.items() if k != "schema"},
+            )
+        finally:
+            if params.get("delete_after", True) and path.parent == self.settings.tmp_dir:
+                path.unlink(missing_ok=True)
+
+    def job(self, job_id: str, actor: Actor | None = None) -> dict[str, Any]:
+        """Where a background job stands (its submitter and administrators may look)."""
+        actor = actor or self.actor
+        job = self.jobs.get(job_id)
+        if not actor.is_admin and job.actor != actor.name:
+            raise NotFound(f"no job {job_id}")
+        return job.to_dict()
+
+    # reading -----------------------------------------------------------------------------
+    def datasets(self, actor: Actor | None = None) -> list[dict[str, Any]]:
+        """The datasets the actor may see."""
+        return self.datasets_service.list(actor or self.actor)
+
+    def dataset(self, dataset: str, actor: Actor | None = None) -> dict[str, Any]:
+        """One dataset's metadata."""
+        return self.datasets_service.info(actor or self.actor, dataset)
+
+    def versions(self, dataset: str, actor: Actor | None = None) -> list[dict[str, Any]]:
+        """The versions of a dataset, newest first."""
+        return self.datasets_service.versions(actor or self.actor, dataset)
+
+    def version(self, dataset: str, version: int | None = None, actor: Actor | None = None) -> dict[str, Any]:
+        """One version with its schema, profile, validation report and lineage."""
+        return self.datasets_service.version(actor or self.actor, dataset, version)
+
+    def load(self, dataset: str, version: int | None = None, actor: Actor | None = None) -> pa.Table:
+        """A version's rows as a pyarrow.Table (`.to_pandas()`, `polars.from_arrow()`)."""
+        return self.datasets_service.load(actor or self.actor, dataset, version)
+
+    def rows(self, dataset: str, version: int | None = None, *, offset: int = 0, limit: int = 100,
+             actor: Actor | None = None) -> dict[str, Any]:
+        """A page of rows."""
+        return self.datasets_service.rows(actor or self.actor, dataset, version, offset=offset, limit=limit)
+
+    def quarantine(self, dataset: str, version: int | None = None, *, limit: int = 100,
+                   actor: Actor | None = None) -> dict[str, Any]:
+        """The rows a version set aside and why."""
+        return self.datasets_service.quarantine(actor or self.actor, dataset, version, limit=limit)
+
+    def export(self, dataset: str, output: str | Path, *, version: int | None = None, fmt: str = "parquet",
+               actor: Actor | None = None) -> dict[str, Any]:
+        """Write a version to a Parquet or CSV file."""
+        return self.datasets_service.export(actor or self.actor, dataset, Path(output), version=version, fmt=fmt)
+
+    def diff(self, dataset: str, a: int, b: int, actor: Actor | None = None) -> dict[str, Any]:
+        """What changed between two versions."""
+        return self.datasets_service.diff(actor or self.actor, dataset, a, b)
+
+
+def open(home: str | Path | None = None, **overrides: Any) -> Jazari:  # noqa: A001 - the public name
+    """Open (and create or upgrade) the node in `home` (default JAZARI_HOME or ./.jazari)."""
+    settings = load_settings(home=home, **overrides)
+    jz = Jazari(settings)
+    jz.init()
+    return jz

@@ -1,0 +1,216 @@
+"""Commands over datasets: init, ingest, datasets, versions, show, rows, quarantine, diff, export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from jazari.cli.root import app, emit, err, open_node, translated
+from jazari.factory.readers import ReadOptions
+
+out = Console()
+JSON_OPTION = typer.Option(False, "--json", help="Print the result as JSON.")
+BIG_FILE = 50 * 1024 * 1024
+
+
+@app.command()
+@translated
+def init(as_json: bool = JSON_OPTION) -> None:
+    """Create or upgrade the Jazari home and its database (safe to run again)."""
+    with open_node() as jz:
+        result = jz.init()
+    emit(result, as_json, lambda r: out.print(
+        f"Jazari home {r['home']} ready (database {r['database']}, schema {r['revision']})"
+    ))
+
+
+@app.command()
+@translated
+def ingest(
+    file: Path = typer.Argument(..., help="CSV, TSV, XLSX, JSON, JSON lines or Parquet file."),
+    dataset: str = typer.Option(..., "--dataset", "-d", help="institute/name, e.g. hcp/communes-2024."),
+    title: str = typer.Option(None, "--title", help="Title of the dataset."),
+    mode: str = typer.Option("replace", "--mode", help="replace the data, or append to it."),
+    schema: Path = typer.Option(None, "--schema", help="Frictionless Table Schema (JSON) to apply."),
+    strict: bool = typer.Option(False, "--strict", help="Refuse the ingest if any row has a finding."),
+    encoding: str = typer.Option(None, "--encoding", help="Force the encoding (utf-8, cp1256, ...)."),
+    delimiter: str = typer.Option(None, "--delimiter", help="Force the CSV delimiter (use '\\t' for tab)."),
+    sheet: str = typer.Option(None, "--sheet", help="XLSX sheet name or number; '*' = each sheet."),
+    skip_rows: int = typer.Option(0, "--skip-rows", help="Lines to skip before the header."),
+    file_format: str = typer.Option(None, "--format", help="csv, tsv, xlsx, json, jsonl or parquet."),
+    no_header: bool = typer.Option(False, "--no-header", help="The file has no header row."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Ingest a file as a new version of a dataset: typed, validated, profiled, versioned."""
+    if delimiter == "\\t":
+        delimiter = "\t"
+    options = ReadOptions(
+        format=file_format, encoding=encoding, delimiter=delimiter,
+        sheet=None if sheet == "*" else sheet, skip_rows=skip_rows, header=False if no_header else None,
+    )
+    with open_node() as jz:
+        kwargs: dict[str, Any] = {"title": title, "mode": mode, "strict": strict, "options": options}
+        if schema is not None:
+            from jazari.factory.schema import TableSchema
+
+            kwargs["schema"] = TableSchema.load(schema)
+        show_bar = not as_json and file.is_file() and file.stat().st_size >= BIG_FILE
+        if sheet == "*":
+            results = jz.ingestor.ingest_sheets(jz.actor, dataset, file, **kwargs)
+        elif show_bar:
+            with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                          console=err, transient=True) as bar:
+                task = bar.add_task("ingesting", total=1.0)
+                results = [jz.ingest(file, dataset, progress=lambda f, m: bar.update(task, completed=f,
+                                                                                     description=m), **kwargs)]
+        else:
+            results = [jz.ingest(file, dataset, **kwargs)]
+    emit(results if sheet == "*" else results[0], as_json, lambda _: [_print_ingest(r) for r in results])
+
+
+def _print_ingest(result: dict[str, Any]) -> None:
+    if result.get("unchanged"):
+        out.print(f"{result['dataset']}: {result['message']}")
+        return
+    out.print(
+        f"{result['dataset']} version {result['version']}: {result['rows_written']:,} rows written, "
+        f"{result['rows_quarantined']:,} quarantined (of {result['rows_read']:,} read; "
+        f"{result['rows_total']:,} in the version)"
+    )
+    opts = result.get("reader_options", {})
+    detected = ", ".join(f"{k}={v!r}" for k, v in opts.items() if v not in (None, "", 0))
+    if detected:
+        out.print(f"  read with {detected}", highlight=False)
+    for finding in result.get("findings", [])[:10]:
+        out.print(f"  {finding.get('count', 1):>8,} x {finding.get('type')} in {finding.get('column')!r}: "
+                  f"{finding.get('message', '')}", highlight=False)
+
+
+@app.command("datasets")
+@translated
+def datasets_list(as_json: bool = JSON_OPTION) -> None:
+    """List the datasets."""
+    with open_node() as jz:
+        result = jz.datasets()
+
+    def render(rows: list[dict[str, Any]]) -> None:
+        table = Table("dataset", "title", "version", "rows", "access")
+        for r in rows:
+            table.add_row(r["dataset"], r["title"] or "", str(r["latest_version"] or "-"),
+                          f"{r['rows']:,}" if r["rows"] is not None else "-", r["access_level"])
+        out.print(table)
+
+    emit(result, as_json, render)
+
+
+@app.command()
+@translated
+def versions(dataset: str = typer.Argument(..., help="institute/name"), as_json: bool = JSON_OPTION) -> None:
+    """The history of a dataset, newest first."""
+    with open_node() as jz:
+        result = jz.versions(dataset)
+
+    def render(rows: list[dict[str, Any]]) -> None:
+        table = Table("version", "created", "mode", "source", "rows", "quarantined", "sha256")
+        for r in rows:
+            table.add_row(str(r["version"]), r["created_at"][:19], r["mode"], r["source"]["name"],
+                          f"{r['rows']['total']:,}", f"{r['rows']['quarantined']:,}", r["source"]["sha256"][:12])
+        out.print(table)
+
+    emit(result, as_json, render)
+
+
+@app.command()
+@translated
+def show(
+    dataset: str = typer.Argument(..., help="institute/name"),
+    version: int = typer.Option(None, "--version", "-v", help="Version number [latest]."),
+    part: str = typer.Option(None, "--part", help="Only one part: schema, profile, validation, lineage."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """A version's schema, profile, validation report and lineage."""
+    with open_node() as jz:
+        result = jz.version(dataset, version)
+    if part:
+        result = result.get(part)
+    emit(result, as_json, lambda r: typer.echo(json.dumps(r, ensure_ascii=False, indent=2, default=str)))
+
+
+@app.command()
+@translated
+def rows(
+    dataset: str = typer.Argument(..., help="institute/name"),
+    version: int = typer.Option(None, "--version", "-v", help="Version number [latest]."),
+    offset: int = typer.Option(0, "--offset"),
+    limit: int = typer.Option(20, "--limit"),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """A page of a version's rows."""
+    with open_node() as jz:
+        result = jz.rows(dataset, version, offset=offset, limit=limit)
+
+    def render(page: dict[str, Any]) -> None:
+        table = Table(*page["columns"])
+        for r in page["rows"]:
+            table.add_row(*("" if v is None else str(v) for v in r.values()))
+        out.print(table)
+        out.print(f"rows {offset + 1}-{offset + len(page['rows'])} of {page['total']:,}")
+
+    emit(result, as_json, render)
+
+
+@app.command()
+@translated
+def quarantine(
+    dataset: str = typer.Argument(..., help="institute/name"),
+    version: int = typer.Option(None, "--version", "-v", help="Version number [latest]."),
+    limit: int = typer.Option(50, "--limit"),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """The rows a version set aside, with row number, column and reason."""
+    with open_node() as jz:
+        result = jz.quarantine(dataset, version, limit=limit)
+
+    def render(page: dict[str, Any]) -> None:
+        table = Table("row", "column", "type", "message", "value")
+        for r in page["rows"]:
+            table.add_row(str(r["_row"]), str(r["column"]), str(r["type"]), str(r["message"]), str(r["value"]))
+        out.print(table)
+
+    emit(result, as_json, render)
+
+
+@app.command()
+@translated
+def diff(
+    dataset: str = typer.Argument(..., help="institute/name"),
+    a: int = typer.Argument(..., help="Older version."),
+    b: int = typer.Argument(..., help="Newer version."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """What changed between two versions: schema, row count, column statistics."""
+    with open_node() as jz:
+        result = jz.diff(dataset, a, b)
+    emit(result, as_json, lambda r: typer.echo(json.dumps(r, ensure_ascii=False, indent=2, default=str)))
+
+
+@app.command()
+@translated
+def export(
+    dataset: str = typer.Argument(..., help="institute/name"),
+    output: Path = typer.Option(..., "--output", "-o", help="File to write."),
+    version: int = typer.Option(None, "--version", "-v", help="Version number [latest]."),
+    fmt: str = typer.Option("parquet", "--format", "-f", help="parquet or csv."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Write a version to a Parquet or CSV file."""
+    with open_node() as jz:
+        result = jz.export(dataset, output, version=version, fmt=fmt)
+    emit(result, as_json, lambda r: out.print(f"wrote {r['rows']:,} rows of {r['dataset']} "
+                                              f"version {r['version']} to {r['path']}"))

@@ -1,0 +1,78 @@
+"""The root Typer app, shared options and the one place errors become exit codes and messages."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from jazari.errors import JazariError
+
+app = typer.Typer(
+    name="jazari",
+    help="Jazari: turn institutional files into safe, documented, versioned datasets.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+err = Console(stderr=True)
+state: dict[str, Any] = {"home": None, "debug": False}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@app.callback()
+def root(
+    home: Path = typer.Option(None, "--home", envvar="JAZARI_HOME", help="Jazari home folder [./.jazari]."),
+    debug: bool = typer.Option(False, "--debug", help="Show the traceback of errors."),
+) -> None:
+    """Jazari: turn institutional files into safe, documented, versioned datasets."""
+    state["home"] = home
+    state["debug"] = debug
+
+
+def open_node() -> Any:
+    """Open the node the options point at (created or upgraded on the way)."""
+    import jazari
+
+    return jazari.open(state["home"])
+
+
+def emit(data: Any, as_json: bool, render: Callable[[Any], None]) -> None:
+    """Print the service's result: JSON exactly as returned, or a human rendering."""
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        render(data)
+
+
+def translated(func: F) -> F:
+    """Run a command, turning a JazariError into one clear line on stderr and exit code 1."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except JazariError as exc:
+            if state["debug"]:
+                raise
+            err.print(f"[bold red]Error:[/] {exc.where() + ': ' if exc.where() else ''}{exc.message}",
+                      highlight=False, markup=True, soft_wrap=True)
+            if exc.hint:
+                err.print(f"  next: {exc.hint}", highlight=False, markup=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            err.print("interrupted: nothing was published")
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    app(prog_name="jazari")

@@ -1,0 +1,245 @@
+"""Ingest: keep the original in the raw zone, run the pipeline under the dataset's lock, and
+publish the new version in one database transaction (DESIGN rule 1)."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+import jazari
+from jazari.datasets.models import Dataset, Version
+from jazari.datasets.names import parse_ref
+from jazari.errors import FileFormatError, InputError, NotFound
+from jazari.factory.pipeline import IngestPlan, check_append_schema, run_ingest
+from jazari.factory.readers import ReadOptions, list_sheets, open_source
+from jazari.factory.schema import TableSchema
+from jazari.governance.access import require
+from jazari.governance.actors import Actor
+from jazari.governance.models import Institute
+from jazari.settings import Settings
+from jazari.store.blobs import BlobStore
+from jazari.store.database import Database
+from jazari.store.lake import Lake
+
+Progress = Callable[[float, str], None]
+
+SUFFIX_FORMATS = {
+    ".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".tab": "tsv", ".xlsx": "xlsx", ".xlsm": "xlsx",
+    ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet",
+}
+
+
+def _quiet(_fraction: float, _message: str) -> None:
+    return None
+
+
+class Ingestor:
+    """Turns a file into a published version of a dataset."""
+
+    def __init__(self, settings: Settings, db: Database, lake: Lake, blobs: BlobStore) -> None:
+        self.settings = settings
+        self.db = db
+        self.lake = lake
+        self.blobs = blobs
+
+    def ingest(
+        self,
+        actor: Actor,
+        ref: str,
+        path: Path,
+        *,
+        title: str | None = None,
+        mode: str = "replace",
+        options: ReadOptions | None = None,
+        schema: TableSchema | None = None,
+        strict: bool = False,
+        source_name: str | None = None,
+        progress: Progress | None = None,
+        job_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Ingest one file (one sheet) into `institute/name` and return the version's summary."""
+        institute, name = parse_ref(ref)
+        progress = progress or _quiet
+        if mode not in ("replace", "append"):
+            raise InputError(f"mode must be replace or append, not {mode!r}", field="mode")
+        path = Path(path)
+        if not path.is_file():
+            raise InputError(f"no such file: {path}", hint="check the path", file=str(path))
+        source_name = source_name or path.name
+        options = options or ReadOptions()
+        if options.format is None:
+            options = replace(options, format=SUFFIX_FORMATS.get(Path(source_name).suffix.lower()))
+        options = replace(options, batch_rows=self.settings.batch_rows, max_cell_bytes=self.settings.max_cell_bytes)
+        dataset = self._dataset_for(actor, institute, name)
+        progress(0.0, "keeping the original in the raw zone")
+        blob = self.blobs.put_file(path, max_bytes=self.settings.upload_max_bytes)
+        job = job_id or str(uuid.uuid4())
+        with self.lake.lock(institute, name, self.settings.lock_timeout):
+            latest = self._recover(institute, name)
+            if latest is not None and latest.source_sha256 == blob.sha256:
+                return {
+                    "dataset": ref, "version": latest.number, "unchanged": True,
+                    "message": f"{source_name} is byte-identical to version {latest.number}: nothing to do",
+                    "sha256": blob.sha256,
+                }
+            number = 1 if latest is None else latest.number + 1
+            if schema is None and mode == "append" and latest is not None:
+                schema = TableSchema.from_dict(latest.table_schema)
+            if mode == "append" and latest is None:
+                mode = "replace"
+            staging = self.lake.staging(institute, name, job)
+            plan = IngestPlan(
+                data_path=self.lake.table(institute, name),
+                quarantine_path=self.lake.table(institute, name, "quarantine"),
+                staging=staging,
+                mode=mode,
+                version_number=number,
+                schema=schema,
+                strict=strict,
+                sample_rows=self.settings.sample_rows,
+                commit_metadata={"jazari.job": job, "jazari.version": str(number)},
+            )
+            try:
+                if mode == "append" and latest is not None and schema is not None:
+                    existing = self.lake.dataset(plan.data_path, latest.delta_version).schema
+                    check_append_schema(existing, schema.to_arrow(), ref)
+                with open_source(blob.path, options) as source:
+                    outcome = run_ingest(source, plan, self.lake, progress)
+                    resolved = dict(source.options)
+                published = self._publish(
+                    actor, dataset, institute, name, title, number, mode, outcome, resolved,
+                    source_name, blob.size, blob.sha256, job,
+                )
+            except BaseException:
+                self._rollback(institute, name, latest)
+                raise
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+        progress(1.0, "published")
+        return published
+
+    def ingest_sheets(self, actor: Actor, ref: str, path: Path, **kwargs: Any) -> list[dict[str, Any]]:
+        """Every sheet of a workbook as its own dataset `institute/name-<sheet>`."""
+        from jazari.datasets.names import slugify
+
+        options: ReadOptions = kwargs.pop("options", None) or ReadOptions()
+        results = []
+        sheets = list_sheets(path)
+        if not sheets:
+            raise FileFormatError("the workbook has no sheet", file=str(path))
+        for sheet in sheets:
+            sheet_options = replace(options, sheet=sheet)
+            results.append(
+                self.ingest(actor, f"{ref}-{slugify(sheet)}", path, options=sheet_options, **kwargs)
+            )
+        return results
+
+    def check_can_write(self, actor: Actor, ref: str) -> None:
+        """Raise unless the actor may add a version to `ref` (before an upload is accepted)."""
+        self._dataset_for(actor, *parse_ref(ref))
+
+    def _dataset_for(self, actor: Actor, institute: str, name: str) -> Dataset | None:
+        """The existing dataset (write access checked), or None when the ingest creates it."""
+        with self.db.session() as session:
+            dataset = session.scalar(
+                select(Dataset).join(Institute).where(Institute.slug == institute, Dataset.name == name)
+            )
+            if dataset is not None:
+                require(actor, "write", dataset)
+                return dataset
+            owner = session.scalar(select(Institute).where(Institute.slug == institute))
+            probe = _NewDataset(f"{institute}/{name}")
+            if owner is None and not actor.is_admin:
+                raise NotFound(f"no institute {institute}", hint="an administrator creates institutes")
+            require(actor, "write", probe)
+            return None
+
+    def _latest(self, institute: str, name: str) -> Version | None:
+        with self.db.session() as session:
+            return session.scalar(
+                select(Version)
+                .join(Dataset)
+                .join(Institute)
+                .where(Institute.slug == institute, Dataset.name == name)
+                .order_by(Version.number.desc())
+                .limit(1)
+            )
+
+    def _recover(self, institute: str, name: str) -> Version | None:
+        """Undo lake commits of ingests that died before publishing; returns the latest version."""
+        latest = self._latest(institute, name)
+        self._rollback(institute, name, latest)
+        self.lake.clean_staging(institute, name)
+        return latest
+
+    def _rollback(self, institute: str, name: str, latest: Version | None) -> None:
+        self.lake.rollback_to(self.lake.table(institute, name), latest.delta_version if latest else None)
+        quarantine = self._published_quarantine(institute, name)
+        self.lake.rollback_to(self.lake.table(institute, name, "quarantine"), quarantine)
+
+    def _published_quarantine(self, institute: str, name: str) -> int | None:
+        with self.db.session() as session:
+            return session.scalar(
+                select(Version.quarantine_delta_version)
+                .join(Dataset)
+                .join(Institute)
+                .where(Institute.slug == institute, Dataset.name == name,
+                       Version.quarantine_delta_version.is_not(None))
+                .order_by(Version.number.desc())
+                .limit(1)
+            )
+
+    def _publish(
+        self, actor: Actor, dataset: Dataset | None, institute: str, name: str, title: str | None,
+        number: int, mode: str, outcome: Any, options: dict[str, Any], source_name: str,
+        size: int, sha256: str, job: str,
+    ) -> dict[str, Any]:
+        """One transaction: the dataset (created if new) and its new version become visible."""
+        with self.db.session() as session:
+            owner = session.scalar(select(Institute).where(Institute.slug == institute))
+            if owner is None:
+                owner = Institute(slug=institute)
+                session.add(owner)
+                session.flush()
+            row = session.get(Dataset, dataset.id) if dataset is not None else None
+            if row is None:
+                row = Dataset(institute_id=owner.id, name=name, title=title or name,
+                              access_level="institute", recipe={})
+                session.add(row)
+            elif title:
+                row.title = title
+            row.recipe = {"reader": options, "schema": outcome.schema.to_dict(), "mode": mode}
+            session.flush()
+            version = Version(
+                dataset_id=row.id, number=number, delta_version=outcome.delta_version,
+                quarantine_delta_version=outcome.quarantine_delta_version, mode=mode,
+                source_name=source_name, source_size=size, source_sha256=sha256,
+                reader_options=options, table_schema=outcome.schema.to_dict(),
+                rows_read=outcome.rows_read, rows_written=outcome.rows_written,
+                rows_quarantined=outcome.rows_quarantined, rows_total=outcome.rows_total,
+                profile=outcome.profile, validation=outcome.report, privacy=None,
+                actor=actor.name, software_version=jazari.__version__, job_id=job,
+            )
+            session.add(version)
+        return {
+            "dataset": f"{institute}/{name}", "version": number, "unchanged": False,
+            "mode": mode, "rows_read": outcome.rows_read, "rows_written": outcome.rows_written,
+            "rows_quarantined": outcome.rows_quarantined, "rows_total": outcome.rows_total,
+            "sha256": sha256, "reader_options": options,
+            "findings": outcome.report.get("findings", []),
+        }
+
+
+class _NewDataset:
+    """A dataset about to be created, for the access check (owned by its institute)."""
+
+    def __init__(self, ref: str) -> None:
+        self.ref = ref
+        self.access_level = "institute"
+

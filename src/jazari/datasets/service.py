@@ -1,0 +1,249 @@
+"""Reading datasets: list, versions, one version's reports, rows, load, export, diff.
+Every call takes an actor and asks governance before touching data (DESIGN rule 2)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.dataset as pads
+from sqlalchemy import func, select
+
+from jazari.datasets.export import write_export
+from jazari.datasets.models import ACCESS_LEVELS, Dataset, Version
+from jazari.datasets.names import parse_ref
+from jazari.errors import InputError, NotFound
+from jazari.factory.diff import diff_versions
+from jazari.governance.access import can, require
+from jazari.governance.actors import Actor
+from jazari.governance.models import Institute
+from jazari.store.database import Database
+from jazari.store.lake import Lake
+
+MAX_PAGE = 1000
+
+
+def dataset_dict(dataset: Dataset, latest: Version | None) -> dict[str, Any]:
+    """A dataset as every interface shows it."""
+    return {
+        "dataset": dataset.ref,
+        "institute": dataset.institute.slug,
+        "name": dataset.name,
+        "title": dataset.title,
+        "description": dataset.description,
+        "access_level": dataset.access_level,
+        "latest_version": latest.number if latest else None,
+        "rows": latest.rows_total if latest else None,
+        "columns": len(latest.table_schema.get("fields", [])) if latest else None,
+        "updated_at": (latest.created_at if latest else dataset.created_at).isoformat(),
+    }
+
+
+def version_dict(version: Version, *, full: bool = False) -> dict[str, Any]:
+    """A version's summary, or with `full` its schema, reports and lineage too."""
+    summary: dict[str, Any] = {
+        "version": version.number,
+        "created_at": version.created_at.isoformat(),
+        "actor": version.actor,
+        "mode": version.mode,
+        "source": {"name": version.source_name, "size": version.source_size, "sha256": version.source_sha256},
+        "rows": {
+            "read": version.rows_read,
+            "written": version.rows_written,
+            "quarantined": version.rows_quarantined,
+            "total": version.rows_total,
+        },
+        "software_version": version.software_version,
+    }
+    if full:
+        summary.update(
+            schema=version.table_schema,
+            profile=version.profile,
+            validation=version.validation,
+            privacy=version.privacy,
+            lineage=lineage_dict(version),
+        )
+    return summary
+
+
+def lineage_dict(version: Version) -> dict[str, Any]:
+    """Where a version comes from and how it was made."""
+    return {
+        "source": {"name": version.source_name, "size": version.source_size, "sha256": version.source_sha256},
+        "reader_options": version.reader_options,
+        "mode": version.mode,
+        "actor": version.actor,
+        "created_at": version.created_at.isoformat(),
+        "software": f"jazari {version.software_version}",
+        "job": version.job_id,
+        "delta_version": version.delta_version,
+        "rows": {"read": version.rows_read, "written": version.rows_written,
+                 "quarantined": version.rows_quarantined, "total": version.rows_total},
+    }
+
+
+class DatasetService:
+    """Read access to datasets and versions."""
+
+    def __init__(self, db: Database, lake: Lake) -> None:
+        self.db = db
+        self.lake = lake
+
+    def _find(self, actor: Actor, ref: str, action: str = "see") -> Dataset:
+        institute, name = parse_ref(ref)
+        with self.db.session() as session:
+            dataset = session.scalar(
+                select(Dataset).join(Institute).where(Institute.slug == institute, Dataset.name == name)
+            )
+        if dataset is None:
+            raise NotFound(f"no dataset {ref}", hint="`jazari datasets` lists them", field="dataset")
+        require(actor, action, dataset)
+        return dataset
+
+    def _version(self, dataset: Dataset, number: int | None) -> Version:
+        with self.db.session() as session:
+            query = select(Version).where(Version.dataset_id == dataset.id)
+            if number is None:
+                version = session.scalar(query.order_by(Version.number.desc()).limit(1))
+            else:
+                version = session.scalar(query.where(Version.number == number))
+        if version is None:
+            which = "any version" if number is None else f"version {number}"
+            raise NotFound(f"{dataset.ref} has no {which}", hint=f"`jazari versions {dataset.ref}`")
+        return version
+
+    def update(
+        self, actor: Actor, ref: str, *, title: str | None = None, description: str | None = None,
+        access_level: str | None = None,
+    ) -> dict[str, Any]:
+        """Change a dataset's title, description or access level (stewards of its institute)."""
+        dataset = self._find(actor, ref, "manage")
+        if access_level is not None and access_level not in ACCESS_LEVELS:
+            raise InputError(f"access level must be one of {', '.join(ACCESS_LEVELS)}", field="access_level")
+        with self.db.session() as session:
+            row = session.get(Dataset, dataset.id)
+            assert row is not None
+            if title is not None:
+                row.title = title
+            if description is not None:
+                row.description = description
+            if access_level is not None:
+                row.access_level = access_level
+        return self.info(actor, ref)
+
+    def list(self, actor: Actor) -> list[dict[str, Any]]:
+        """The datasets the actor may see, newest first."""
+        with self.db.session() as session:
+            datasets = session.scalars(select(Dataset).order_by(Dataset.updated_at.desc())).all()
+            latest_numbers = dict(
+                session.execute(select(Version.dataset_id, func.max(Version.number)).group_by(Version.dataset_id)).all()
+            )
+            latest = {
+                v.dataset_id: v
+                for v in session.scalars(select(Version)).all()
+                if latest_numbers.get(v.dataset_id) == v.number
+            }
+        return [dataset_dict(d, latest.get(d.id)) for d in datasets if can(actor, "see", d)]
+
+    def info(self, actor: Actor, ref: str) -> dict[str, Any]:
+        """One dataset's metadata and latest version number."""
+        dataset = self._find(actor, ref)
+        with self.db.session() as session:
+            latest = session.scalar(
+                select(Version).where(Version.dataset_id == dataset.id).order_by(Version.number.desc()).limit(1)
+            )
+        return dataset_dict(dataset, latest)
+
+    def versions(self, actor: Actor, ref: str) -> list[dict[str, Any]]:
+        """The history of a dataset, newest first."""
+        dataset = self._find(actor, ref)
+        with self.db.session() as session:
+            rows = session.scalars(
+                select(Version).where(Version.dataset_id == dataset.id).order_by(Version.number.desc())
+            ).all()
+        return [version_dict(v) for v in rows]
+
+    def version(self, actor: Actor, ref: str, number: int | None = None) -> dict[str, Any]:
+        """One version with schema, profile, validation report and lineage (profile values are data)."""
+        dataset = self._find(actor, ref, "read")
+        return version_dict(self._version(dataset, number), full=True)
+
+    def scan(self, actor: Actor, ref: str, number: int | None = None) -> tuple[Version, pads.Dataset]:
+        """The rows of a version as a streaming Arrow dataset, after the access check."""
+        dataset = self._find(actor, ref, "read")
+        version = self._version(dataset, number)
+        institute, name = parse_ref(ref)
+        return version, self.lake.dataset(self.lake.table(institute, name), version.delta_version)
+
+    def load(self, actor: Actor, ref: str, version: int | None = None) -> pa.Table:
+        """A whole version as a pyarrow.Table."""
+        return self.scan(actor, ref, version)[1].to_table()
+
+    def rows(
+        self, actor: Actor, ref: str, version: int | None = None, *, offset: int = 0, limit: int = 100
+    ) -> dict[str, Any]:
+        """One page of rows, in file order."""
+        if offset < 0 or not 0 < limit <= MAX_PAGE:
+            raise InputError(f"offset must be >= 0 and limit between 1 and {MAX_PAGE}", field="limit")
+        found, data = self.scan(actor, ref, version)
+        con = duckdb.connect()
+        try:
+            con.register("v", data)
+            page = con.execute("SELECT * FROM v LIMIT ? OFFSET ?", [limit, offset]).fetch_arrow_table()
+        finally:
+            con.close()
+        return {
+            "dataset": ref,
+            "version": found.number,
+            "offset": offset,
+            "limit": limit,
+            "total": found.rows_total,
+            "columns": page.schema.names,
+            "rows": _jsonable_rows(page),
+        }
+
+    def quarantine(self, actor: Actor, ref: str, version: int | None = None, *, limit: int = 100) -> dict[str, Any]:
+        """The rows a version set aside, with row number, column and reason."""
+        dataset = self._find(actor, ref, "read")
+        found = self._version(dataset, version)
+        institute, name = parse_ref(ref)
+        if found.quarantine_delta_version is None or found.rows_quarantined == 0:
+            return {"dataset": ref, "version": found.number, "rows": []}
+        data = self.lake.dataset(self.lake.table(institute, name, "quarantine"), found.quarantine_delta_version)
+        table = data.to_table(filter=pads.field("_version") == found.number).slice(0, limit)
+        return {"dataset": ref, "version": found.number, "rows": _jsonable_rows(table.drop_columns(["_version"]))}
+
+    def export(
+        self, actor: Actor, ref: str, output: Path, *, version: int | None = None, fmt: str = "parquet"
+    ) -> dict[str, Any]:
+        """Write a version to a file (parquet or csv), streaming."""
+        found, data = self.scan(actor, ref, version)
+        rows = write_export(data, Path(output), fmt)
+        return {"dataset": ref, "version": found.number, "format": fmt, "path": str(output), "rows": rows}
+
+    def diff(self, actor: Actor, ref: str, a: int, b: int) -> dict[str, Any]:
+        """What changed between versions a and b: schema, row count, column statistics."""
+        dataset = self._find(actor, ref, "read")
+        old, new = self._version(dataset, a), self._version(dataset, b)
+        result = diff_versions(_diffable(old), _diffable(new))
+        return {"dataset": ref, "a": a, "b": b, **result}
+
+
+def _diffable(version: Version) -> dict[str, Any]:
+    return {"schema": version.table_schema, "rows": version.rows_total, "profile": version.profile,
+            "version": version.number}
+
+
+def _jsonable_rows(table: pa.Table) -> list[dict[str, Any]]:
+    rows = table.to_pylist()
+    for row in rows:
+        for key, value in row.items():
+            if hasattr(value, "isoformat"):
+                row[key] = value.isoformat()
+            elif isinstance(value, float) and value != value:
+                row[key] = None
+            elif isinstance(value, bytes):
+                row[key] = value.hex()
+    return rows

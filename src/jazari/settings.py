@@ -1,0 +1,120 @@
+"""Settings: typed, from `JAZARI_*` environment variables and an optional `jazari.toml`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from jazari.errors import ConfigError
+
+DEV_SECRET = "dev-secret-not-for-production"
+
+
+def _config_file() -> Path | None:
+    explicit = os.environ.get("JAZARI_CONFIG")
+    if explicit:
+        return Path(explicit)
+    local = Path("jazari.toml")
+    return local if local.is_file() else None
+
+
+class Settings(BaseSettings):
+    """Everything a Jazari node is configured with. Precedence: arguments, env, jazari.toml."""
+
+    model_config = SettingsConfigDict(env_prefix="JAZARI_", env_nested_delimiter="__", extra="forbid")
+
+    home: Path = Field(default=Path(".jazari"), description="Folder of the embedded store.")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL of the metadata database; default SQLite in home."
+    )
+    env: Literal["dev", "test", "prod"] = Field(default="dev", description="dev, test or prod.")
+    secret_key: SecretStr = Field(default=SecretStr(DEV_SECRET), description="Signs sessions.")
+    node_name: str = Field(default="jazari", description="Name of this node (Root or an institute).")
+    upload_max_bytes: int = Field(default=20 * 1024**3, description="Largest accepted upload.")
+    batch_rows: int = Field(default=100_000, ge=1, description="Rows per batch in the pipeline.")
+    sample_rows: int = Field(default=100_000, ge=1, description="Rows used to infer types.")
+    max_cell_bytes: int = Field(default=16 * 1024**2, ge=1, description="Largest accepted cell.")
+    lock_timeout: float = Field(default=30.0, ge=0, description="Seconds to wait for a dataset lock.")
+    admin_token: SecretStr | None = Field(
+        default=None, description="Bearer token of the node administrator for the API."
+    )
+    redis_url: str | None = Field(default=None, description="Redis URL for the job queue (server).")
+    user: str | None = Field(default=None, description="Email of the acting user for the CLI.")
+    host: str = Field(default="127.0.0.1", description="Address `jazari serve` listens on.")
+    port: int = Field(default=8000, description="Port `jazari serve` listens on.")
+
+    @field_validator("home", mode="after")
+    @classmethod
+    def _absolute_home(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        path = _config_file()
+        if path is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+        return tuple(sources)
+
+    @property
+    def url(self) -> str:
+        """The metadata database URL actually used."""
+        return self.database_url or f"sqlite:///{self.home / 'jazari.db'}"
+
+    @property
+    def lake_dir(self) -> Path:
+        return self.home / "lake"
+
+    @property
+    def raw_dir(self) -> Path:
+        return self.home / "raw"
+
+    @property
+    def blobs_dir(self) -> Path:
+        return self.home / "blobs"
+
+    @property
+    def tmp_dir(self) -> Path:
+        return self.home / "tmp"
+
+    @property
+    def jobs_path(self) -> Path:
+        return self.home / "jobs.db"
+
+    def check_secrets(self) -> None:
+        """Refuse to run outside dev and test with a default secret."""
+        if self.env == "prod" and self.secret_key.get_secret_value() == DEV_SECRET:
+            raise ConfigError(
+                "JAZARI_SECRET_KEY is the development default",
+                hint="set JAZARI_SECRET_KEY to a long random value, or JAZARI_ENV=dev on a laptop",
+            )
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build Settings, turning pydantic's errors into one ConfigError that names the setting."""
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = ".".join(str(p) for p in first["loc"])
+        path = _config_file()
+        places = f"JAZARI_{name.upper()} or {path}" if path else f"JAZARI_{name.upper()}"
+        raise ConfigError(
+            f"setting {name!r}: {first['msg']}", hint=f"looked in arguments, {places}", field=name
+        ) from exc

@@ -1,0 +1,146 @@
+"""The lake: one Delta table per dataset (and one for its quarantined rows), a lock per
+dataset, and recovery of commits that were never published."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.dataset as pads
+from deltalake import CommitProperties, DeltaTable, write_deltalake
+from deltalake.exceptions import TableNotFoundError
+
+from jazari.errors import Conflict, NotFound
+from jazari.store.blobs import storage_error
+
+
+class Lake:
+    """Delta tables under `<root>/<institute>/<dataset>/{data,quarantine}`."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def folder(self, institute: str, name: str) -> Path:
+        """The folder of one dataset (names are checked slugs before they get here)."""
+        return self.root / institute / name
+
+    def table(self, institute: str, name: str, part: str = "data") -> Path:
+        """The Delta table of a dataset's rows (`data`) or of its quarantined rows."""
+        return self.folder(institute, name) / part
+
+    def staging(self, institute: str, name: str, job: str) -> Path:
+        """A private folder for one ingest's temporary files."""
+        path = self.folder(institute, name) / "_staging" / job
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise storage_error(exc, path) from exc
+        return path
+
+    @contextmanager
+    def lock(self, institute: str, name: str, timeout: float) -> Iterator[None]:
+        """Hold the dataset's write lock; another writer waits up to `timeout` seconds then fails.
+
+        The lock is an OS file lock, so a killed process releases it."""
+        folder = self.folder(institute, name)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            handle = open(folder / ".lock", "a+")
+        except OSError as exc:
+            raise storage_error(exc, folder) from exc
+        deadline = time.monotonic() + timeout
+        try:
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise Conflict(
+                            f"another ingest into {institute}/{name} is running",
+                            hint="wait for it to finish, then run this ingest again",
+                        ) from None
+                    time.sleep(0.05)
+            yield
+        finally:
+            handle.close()
+
+    @staticmethod
+    def latest(path: Path) -> int | None:
+        """The newest Delta version of a table, or None when there is no table."""
+        if not (path / "_delta_log").is_dir():
+            return None
+        try:
+            return DeltaTable(str(path)).version()
+        except TableNotFoundError:
+            return None
+
+    @staticmethod
+    def write(
+        path: Path, data: pa.RecordBatchReader, *, mode: str, metadata: dict[str, str]
+    ) -> int:
+        """Commit batches as a new Delta version (overwrite or append); returns its number."""
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            write_deltalake(
+                str(path),
+                data,
+                mode="overwrite" if mode == "replace" else "append",
+                schema_mode="overwrite" if mode == "replace" else None,
+                commit_properties=CommitProperties(custom_metadata=metadata),
+            )
+        except OSError as exc:
+            raise storage_error(exc, path) from exc
+        except Exception as exc:
+            if "No space left" in str(exc) or "Permission denied" in str(exc):
+                code = 28 if "No space" in str(exc) else 13
+                raise storage_error(OSError(code, str(exc)), path) from exc
+            raise
+        version = Lake.latest(path)
+        assert version is not None
+        return version
+
+    @staticmethod
+    def rollback_to(path: Path, published: int | None) -> bool:
+        """Undo Delta commits newer than the published version; True if anything was undone."""
+        latest = Lake.latest(path)
+        if latest is None:
+            if path.exists() and published is None:
+                shutil.rmtree(path, ignore_errors=True)
+            return False
+        if published is None:
+            shutil.rmtree(path)
+            return True
+        if latest == published:
+            return False
+        DeltaTable(str(path)).restore(published)
+        return True
+
+    @staticmethod
+    def dataset(path: Path, version: int) -> pads.Dataset:
+        """The rows of one Delta version, as a streaming Arrow dataset."""
+        try:
+            return DeltaTable(str(path), version=version).to_pyarrow_dataset()
+        except (TableNotFoundError, OSError) as exc:
+            raise NotFound(f"the lake has no table at {path} version {version}") from exc
+
+    def clean_staging(self, institute: str, name: str) -> None:
+        """Remove every staging folder of a dataset (call with the lock held)."""
+        shutil.rmtree(self.folder(institute, name) / "_staging", ignore_errors=True)
+
+
+def check_writable(path: Path) -> None:
+    """Fail early, with a clear message, when the lake folder cannot be written."""
+    probe = path / f".probe-{os.getpid()}"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise storage_error(exc, path) from exc

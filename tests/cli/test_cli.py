@@ -1,0 +1,85 @@
+"""The CLI through its runner: commands work, errors are one clear line, --json equals the service."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import jazari
+from jazari.cli import app
+from tests.files import COMMUNES, communes_csv
+
+
+@pytest.fixture
+def run(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("JAZARI_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("JAZARI_DATABASE_URL", database_url)
+    runner = CliRunner()
+
+    def invoke(*args: str, code: int = 0):
+        result = runner.invoke(app, list(args))
+        assert result.exit_code == code, (result.output, result.exception)
+        return result
+
+    return invoke
+
+
+def test_ingest_and_read_commands(run, tmp_path: Path) -> None:
+    path = communes_csv(tmp_path / "communes.csv", encoding="cp1256")
+    out = run("ingest", str(path), "--dataset", "hcp/communes-2024", "--title", "Communes, RGPH 2024")
+    assert "hcp/communes-2024 version 1: 4 rows written" in out.output
+    assert "cp1256" in out.output
+    again = run("ingest", str(path), "--dataset", "hcp/communes-2024")
+    assert "byte-identical" in again.output
+    assert "hcp/communes-2024" in run("datasets").output
+    assert "communes.csv" in run("versions", "hcp/communes-2024").output
+    rows = run("rows", "hcp/communes-2024", "--limit", "2").output
+    assert "طنجة" in rows and "rows 1-2 of 4" in rows
+    csv_out = tmp_path / "out.csv"
+    run("export", "hcp/communes-2024", "--format", "csv", "--output", str(csv_out))
+    assert "اكزناية" in csv_out.read_text(encoding="utf-8")
+
+
+def test_json_output_equals_the_service(run, tmp_path: Path, database_url: str) -> None:
+    run("ingest", str(communes_csv(tmp_path / "c.csv")), "--dataset", "hcp/c")
+    run("ingest", str(communes_csv(tmp_path / "d.csv", rows=COMMUNES[:2])), "--dataset", "hcp/c")
+    with jazari.open(tmp_path / "home", database_url=database_url) as jz:
+        expected = {
+            ("datasets",): jz.datasets(),
+            ("versions", "hcp/c"): jz.versions("hcp/c"),
+            ("show", "hcp/c"): jz.version("hcp/c"),
+            ("show", "hcp/c", "--version", "1"): jz.version("hcp/c", 1),
+            ("rows", "hcp/c", "--limit", "3"): jz.rows("hcp/c", limit=3),
+            ("quarantine", "hcp/c"): jz.quarantine("hcp/c", limit=50),
+            ("diff", "hcp/c", "1", "2"): jz.diff("hcp/c", 1, 2),
+        }
+    for args, value in expected.items():
+        got = json.loads(run(*args, "--json").output)
+        assert got == json.loads(json.dumps(value, default=str)), args
+
+
+def test_errors_are_one_clear_line(run, tmp_path: Path) -> None:
+    bad_name = run("ingest", str(communes_csv(tmp_path / "c.csv")), "--dataset", "hcp/../x", code=1)
+    assert "Error:" in bad_name.output and "next:" in bad_name.output
+    assert "Traceback" not in bad_name.output
+    missing = run("ingest", str(tmp_path / "nope.csv"), "--dataset", "hcp/x", code=1)
+    assert "no such file" in missing.output
+    unknown = run("versions", "hcp/unknown", code=1)
+    assert "no dataset hcp/unknown" in unknown.output
+
+
+def test_schema_infer_prints_an_editable_schema(run, tmp_path: Path) -> None:
+    out = run("schema", "infer", str(communes_csv(tmp_path / "c.csv"))).output
+    schema = json.loads(out)
+    types = {f["name"]: f["type"] for f in schema["fields"]}
+    assert types["code"] == "string" and types["population"] == "integer" and types["taux"] == "number"
+
+
+def test_help_documents_every_command(run) -> None:
+    out = run("--help").output
+    for command in ("init", "ingest", "datasets", "versions", "show", "rows", "quarantine", "diff",
+                    "export", "schema", "serve", "demo"):
+        assert command in out

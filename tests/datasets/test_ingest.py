@@ -1,0 +1,138 @@
+"""Ingest end to end: a messy file in, a validated, profiled, versioned dataset out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from jazari.errors import InvalidName, NotFound, SchemaError, ValidationFailed
+from tests.files import COMMUNES, communes_csv, write_csv
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1256", "utf-16"])
+def test_communes_in_every_encoding(jz, tmp_path: Path, encoding: str) -> None:
+    path = communes_csv(tmp_path / "communes.csv", encoding=encoding)
+    result = jz.ingest(path, "hcp/communes-2024", title="Communes, RGPH 2024")
+    assert result["version"] == 1 and result["rows_written"] == 4 and result["rows_quarantined"] == 0
+    table = jz.load("hcp/communes-2024")
+    assert table.column("code").to_pylist() == [r[0] for r in COMMUNES]  # codes stay text
+    assert table.column("nom_ar").to_pylist() == [r[2] for r in COMMUNES]  # Arabic intact
+    assert table.column("population").to_pylist() == [1275428, 141853, 18405, 5123]
+    assert table.column("taux").to_pylist() == [34.55, 8.2, -2.1, 0.75]
+    assert str(table.column("date_maj").to_pylist()[0]) == "2024-03-12"
+    assert table.column("rural").to_pylist() == [False, False, True, True]
+    lineage = jz.version("hcp/communes-2024")["lineage"]
+    assert lineage["source"]["name"] == "communes.csv"
+    assert lineage["source"]["size"] == path.stat().st_size
+    assert lineage["reader_options"]["delimiter"] == ";"
+
+
+def test_identical_file_is_a_no_op(jz, tmp_path: Path) -> None:
+    path = communes_csv(tmp_path / "communes.csv")
+    jz.ingest(path, "hcp/communes")
+    again = jz.ingest(path, "hcp/communes")
+    assert again["unchanged"] is True and "byte-identical" in again["message"]
+    assert [v["version"] for v in jz.versions("hcp/communes")] == [1]
+
+
+def test_versions_replace_append_and_time_travel(jz, tmp_path: Path) -> None:
+    jz.ingest(communes_csv(tmp_path / "a.csv", rows=COMMUNES[:2]), "hcp/communes")
+    jz.ingest(communes_csv(tmp_path / "b.csv", rows=COMMUNES[2:]), "hcp/communes", mode="append")
+    jz.ingest(communes_csv(tmp_path / "c.csv", rows=COMMUNES[:1]), "hcp/communes", mode="replace")
+    assert [v["version"] for v in jz.versions("hcp/communes")] == [3, 2, 1]
+    assert jz.load("hcp/communes", version=1).num_rows == 2
+    assert jz.load("hcp/communes", version=2).num_rows == 4
+    assert jz.load("hcp/communes", version=3).num_rows == 1
+    assert jz.load("hcp/communes").num_rows == 1
+    diff = jz.diff("hcp/communes", 2, 3)
+    assert diff["rows"]["delta"] == -3 if "rows" in diff else True
+
+
+def test_bad_rows_go_to_quarantine_with_row_and_reason(jz, tmp_path: Path) -> None:
+    rows = [r[:] for r in COMMUNES] + [["08.999.01.1", "Imlil", "إمليل", "beaucoup", "1,5", "15/03/2024", "oui"]]
+    schema = {"fields": [
+        {"name": "code", "type": "string", "constraints": {"required": True, "pattern": r"\d\d\.\d{3}\.\d\d\.\d"}},
+        {"name": "nom_fr", "type": "string"}, {"name": "nom_ar", "type": "string"},
+        {"name": "population", "type": "integer", "groupChar": " ", "constraints": {"minimum": 0}},
+        {"name": "taux", "type": "number", "decimalChar": ",", "constraints": {"maximum": 30}},
+        {"name": "date_maj", "type": "date", "format": "%d/%m/%Y"},
+        {"name": "rural", "type": "boolean", "trueValues": ["oui"], "falseValues": ["non"]},
+    ]}
+    schema_path = tmp_path / "schema.json"
+    schema_path.write_text(json.dumps(schema))
+    result = jz.ingest(communes_csv(tmp_path / "c.csv", rows=rows), "hcp/communes", schema=schema_path)
+    assert result["rows_read"] == 5
+    assert result["rows_quarantined"] == 2  # "beaucoup" is not an integer; 34,55 > 30
+    assert result["rows_written"] == 3
+    bad = jz.quarantine("hcp/communes")["rows"]
+    by_row = {r["_row"]: r for r in bad}
+    assert by_row[6]["column"] == "population" and by_row[6]["value"] == "beaucoup"
+    assert by_row[2]["column"] == "taux"
+    report = jz.version("hcp/communes")["validation"]
+    assert {f["column"] for f in report["findings"]} == {"population", "taux"}
+
+
+def test_strict_refuses_and_keeps_previous_version(jz, tmp_path: Path) -> None:
+    jz.ingest(communes_csv(tmp_path / "good.csv"), "hcp/communes")
+    rows = COMMUNES + [["x", "y", "z", "pas un nombre", "1", "01/01/2024", "oui"]]
+    schema = jz.version("hcp/communes")["schema"]
+    path = tmp_path / "schema.json"
+    path.write_text(json.dumps(schema))
+    with pytest.raises(ValidationFailed):
+        jz.ingest(communes_csv(tmp_path / "bad.csv", rows=rows), "hcp/communes", strict=True, schema=path)
+    assert [v["version"] for v in jz.versions("hcp/communes")] == [1]
+    assert jz.load("hcp/communes").num_rows == 4
+
+
+def test_unique_constraint_quarantines_later_duplicates(jz, tmp_path: Path) -> None:
+    rows = COMMUNES + [COMMUNES[0]]
+    schema = {"fields": [{"name": n, "type": "string"} for n in
+                         ["code", "nom_fr", "nom_ar", "population", "taux", "date_maj", "rural"]]}
+    schema["fields"][0]["constraints"] = {"unique": True}
+    path = tmp_path / "schema.json"
+    path.write_text(json.dumps(schema))
+    result = jz.ingest(communes_csv(tmp_path / "c.csv", rows=rows), "hcp/communes", schema=path)
+    assert result["rows_written"] == 4 and result["rows_quarantined"] == 1
+    assert jz.quarantine("hcp/communes")["rows"][0]["_row"] == 6
+
+
+def test_schema_that_does_not_match(jz, tmp_path: Path) -> None:
+    path = tmp_path / "schema.json"
+    path.write_text(json.dumps({"fields": [{"name": "id", "type": "integer"}]}))
+    with pytest.raises(SchemaError) as info:
+        jz.ingest(communes_csv(tmp_path / "c.csv"), "hcp/communes", schema=path)
+    assert "id" in str(info.value)
+    with pytest.raises(NotFound):
+        jz.versions("hcp/communes")
+
+
+@pytest.mark.parametrize("name", ["hcp/../etc", "hcp/my data", "../x", "hcp/a/b", "HCP/x", "hcp/"])
+def test_unsafe_names_are_refused(jz, tmp_path: Path, name: str) -> None:
+    with pytest.raises(InvalidName):
+        jz.ingest(communes_csv(tmp_path / "c.csv"), name)
+    assert not any((tmp_path / "home" / "lake").rglob("_delta_log"))
+
+
+def test_parquet_and_jsonl_and_export(jz, tmp_path: Path) -> None:
+    pq.write_table(pa.table({"code": ["01", "02"], "n": [1, 2]}), tmp_path / "t.parquet")
+    assert jz.ingest(tmp_path / "t.parquet", "hcp/t")["rows_written"] == 2
+    (tmp_path / "e.jsonl").write_text('{"id": 1, "texte": "سلام"}\n{"id": 2, "texte": "=SUM(A1)"}\n',
+                                      encoding="utf-8")
+    jz.ingest(tmp_path / "e.jsonl", "hcp/events")
+    out = tmp_path / "events.csv"
+    assert jz.export("hcp/events", out, fmt="csv")["rows"] == 2
+    text = out.read_text(encoding="utf-8")
+    assert "سلام" in text and "'=SUM(A1)" in text  # formula neutralised
+    back = pq.read_table(jz.export("hcp/t", tmp_path / "t2.parquet")["path"])
+    assert back.column("code").to_pylist() == ["01", "02"]
+
+
+def test_header_only_file_gives_an_empty_version(jz, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "h.csv", ["code", "nom"], [])
+    result = jz.ingest(path, "hcp/empty")
+    assert result["rows_written"] == 0
+    assert jz.load("hcp/empty").schema.names == ["code", "nom"]
