@@ -49,7 +49,7 @@ def test_versions_replace_append_and_time_travel(jz, tmp_path: Path) -> None:
     assert jz.load("hcp/communes", version=3).num_rows == 1
     assert jz.load("hcp/communes").num_rows == 1
     diff = jz.diff("hcp/communes", 2, 3)
-    assert diff["rows"]["delta"] == -3 if "rows" in diff else True
+    assert diff["rows"]["delta"] == -3 and diff["schema"]["added"] == []
 
 
 def test_bad_rows_go_to_quarantine_with_row_and_reason(jz, tmp_path: Path) -> None:

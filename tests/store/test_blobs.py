@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -31,13 +32,17 @@ def test_too_large_keeps_nothing(tmp_path: Path) -> None:
     assert list((tmp_path / "raw").iterdir()) == []
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file modes")
-def test_permission_error_is_clear(tmp_path: Path) -> None:  # pragma: no cover - CI runs as root
+@pytest.mark.skipif(os.geteuid() != 0, reason="mounting a read-only disk needs root (CI runs as root)")
+def test_read_only_raw_zone_is_a_clear_error(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     raw.mkdir()
-    raw.chmod(0o500)
-    with pytest.raises(StorageError, match="permission denied"):
-        BlobStore(raw).put_stream(io.BytesIO(b"x"))
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "ro", "tmpfs", str(raw)]).returncode != 0:
+        pytest.skip("tmpfs cannot be mounted here")
+    try:
+        with pytest.raises(StorageError, match="permission denied"):
+            BlobStore(raw).put_stream(io.BytesIO(b"x"))
+    finally:
+        subprocess.run(["umount", str(raw)], check=False)
 
 
 def test_bad_hash_is_refused(tmp_path: Path) -> None:

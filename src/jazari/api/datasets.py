@@ -150,7 +150,8 @@ async def upload_version(
     file: UploadFile = File(...),
     title: str | None = Form(None), mode: str = Form("replace"), strict: bool = Form(False),
     encoding: str | None = Form(None), delimiter: str | None = Form(None), sheet: str | None = Form(None),
-    skip_rows: int = Form(0), schema: str | None = Form(None, description="Table Schema as JSON text"),
+    skip_rows: int = Form(0),
+    table_schema: str | None = Form(None, alias="schema", description="Table Schema as JSON text"),
 ) -> JSONResponse:
     """Upload a file; it is ingested by a background job whose progress you poll."""
     ref = _ref(institute, name)
@@ -160,9 +161,9 @@ async def upload_version(
     if declared > limit + 64 * 1024:
         raise FileTooLargeError(f"the upload is larger than the limit of {limit:,} bytes", file=file.filename)
     schema_dict = None
-    if schema:
+    if table_schema:
         try:
-            schema_dict = TableSchema.from_dict(json.loads(schema)).to_dict()
+            schema_dict = TableSchema.from_dict(json.loads(table_schema)).to_dict()
         except json.JSONDecodeError as exc:
             raise SchemaError(f"the schema is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
                               field="schema") from exc

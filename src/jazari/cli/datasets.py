@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from rich.table import Table
 from jazari.cli.root import app, emit, err, open_node, translated
 from jazari.factory.readers import ReadOptions
 
-out = Console()
+out = Console(width=None if sys.stdout.isatty() else 200)
 JSON_OPTION = typer.Option(False, "--json", help="Print the result as JSON.")
 BIG_FILE = 50 * 1024 * 1024
 

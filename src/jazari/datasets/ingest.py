@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 import jazari
 from jazari.datasets.models import Dataset, Version
 from jazari.datasets.names import parse_ref
-from jazari.errors import FileFormatError, InputError, NotFound
+from jazari.errors import FileFormatError, InputError, JazariError, NotFound
 from jazari.factory.pipeline import IngestPlan, check_append_schema, run_ingest
 from jazari.factory.readers import ReadOptions, list_sheets, open_source
 from jazari.factory.schema import TableSchema
@@ -76,7 +77,7 @@ class Ingestor:
         if options.format is None:
             options = replace(options, format=SUFFIX_FORMATS.get(Path(source_name).suffix.lower()))
         options = replace(options, batch_rows=self.settings.batch_rows, max_cell_bytes=self.settings.max_cell_bytes)
-        dataset = self._dataset_for(actor, institute, name)
+        self._dataset_for(actor, institute, name)
         progress(0.0, "keeping the original in the raw zone")
         blob = self.blobs.put_file(path, max_bytes=self.settings.upload_max_bytes)
         job = job_id or str(uuid.uuid4())
@@ -113,9 +114,14 @@ class Ingestor:
                     outcome = run_ingest(source, plan, self.lake, progress)
                     resolved = dict(source.options)
                 published = self._publish(
-                    actor, dataset, institute, name, title, number, mode, outcome, resolved,
+                    actor, institute, name, title, number, mode, outcome, resolved,
                     source_name, blob.size, blob.sha256, job,
                 )
+            except JazariError as exc:
+                self._rollback(institute, name, latest)
+                if exc.context.get("file") in (str(blob.path), blob.path.name):
+                    exc.context["file"] = source_name  # name the user's file, not its raw copy
+                raise
             except BaseException:
                 self._rollback(institute, name, latest)
                 raise
@@ -196,18 +202,22 @@ class Ingestor:
             )
 
     def _publish(
-        self, actor: Actor, dataset: Dataset | None, institute: str, name: str, title: str | None,
+        self, actor: Actor, institute: str, name: str, title: str | None,
         number: int, mode: str, outcome: Any, options: dict[str, Any], source_name: str,
         size: int, sha256: str, job: str,
     ) -> dict[str, Any]:
         """One transaction: the dataset (created if new) and its new version become visible."""
         with self.db.session() as session:
             owner = session.scalar(select(Institute).where(Institute.slug == institute))
-            if owner is None:
-                owner = Institute(slug=institute)
-                session.add(owner)
-                session.flush()
-            row = session.get(Dataset, dataset.id) if dataset is not None else None
+            if owner is None:  # created by an administrator's first ingest; racing ingests may both try
+                try:
+                    with session.begin_nested():
+                        owner = Institute(slug=institute)
+                        session.add(owner)
+                except IntegrityError:
+                    owner = session.scalar(select(Institute).where(Institute.slug == institute))
+                assert owner is not None
+            row = session.scalar(select(Dataset).where(Dataset.institute_id == owner.id, Dataset.name == name))
             if row is None:
                 row = Dataset(institute_id=owner.id, name=name, title=title or name,
                               access_level="institute", recipe={})

@@ -191,7 +191,7 @@ class DatasetService:
         con = duckdb.connect()
         try:
             con.register("v", data)
-            page = con.execute("SELECT * FROM v LIMIT ? OFFSET ?", [limit, offset]).fetch_arrow_table()
+            page = con.sql(f"SELECT * FROM v LIMIT {int(limit)} OFFSET {int(offset)}").to_arrow_table()
         finally:
             con.close()
         return {
@@ -232,7 +232,7 @@ class DatasetService:
 
 
 def _diffable(version: Version) -> dict[str, Any]:
-    return {"schema": version.table_schema, "rows": version.rows_total, "profile": version.profile,
+    return {"schema": version.table_schema, "row_count": version.rows_total, "profile": version.profile,
             "version": version.number}
 
 

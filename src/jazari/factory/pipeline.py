@@ -139,7 +139,7 @@ def run_ingest(source: Source, plan: IngestPlan, lake: Lake, progress: Progress)
                         f"{bad.num_rows} row(s) in the first {counts['read']:,} have findings "
                         "and --strict refuses them",
                         hint="see the findings with --json, fix the file or drop --strict",
-                        file=source.path.name,
+                        file=str(source.path),
                         findings=report.finalize(rows_read=counts["read"]).get("findings", [])[:5],
                     )
                 quarantine.write(records)
@@ -149,12 +149,26 @@ def run_ingest(source: Source, plan: IngestPlan, lake: Lake, progress: Progress)
             yield good
 
     unique = [f.name for f in schema.fields if f.constraints.get("unique")] + list(schema.primary_key or [])
+    failure: list[BaseException] = []
+
+    def guarded() -> Iterator[pa.RecordBatch]:
+        """Keep the first error of the stages: the Delta writer would wrap it beyond recognition."""
+        try:
+            yield from typed()
+        except BaseException as exc:
+            failure.append(exc)
+            raise
+
     try:
         if unique:
-            data = _deduplicate(typed(), arrow_schema, schema, plan, report, quarantine, counts)
+            data = _deduplicate(guarded(), arrow_schema, schema, plan, report, quarantine, counts)
         else:
-            data = _drop_row(typed(), arrow_schema)
+            data = _drop_row(guarded(), arrow_schema)
         delta_version = lake.write(plan.data_path, data, mode=plan.mode, metadata=plan.commit_metadata)
+    except Exception:
+        if failure:
+            raise failure[0] from None
+        raise
     finally:
         quarantine.close()
     progress(0.85, "committed to the lake")
@@ -162,12 +176,16 @@ def run_ingest(source: Source, plan: IngestPlan, lake: Lake, progress: Progress)
     if quarantine.rows:
         quarantine_version = _commit_quarantine(lake, plan, quarantine.path)
     progress(0.9, "profiling")
-    dataset = lake.dataset(plan.data_path, delta_version)
+    files = lake.files(plan.data_path, delta_version)
     con = duckdb.connect()
     try:
-        con.register("version_rows", dataset)
-        total = con.execute("SELECT count(*) FROM version_rows").fetchone()[0]  # type: ignore[index]
-        profile = profile_relation(con, "version_rows").to_dict()
+        if files:
+            relation = "read_parquet([" + ", ".join(f"'{_sql_path(Path(f))}'" for f in files) + "])"
+        else:
+            con.register("version_rows", lake.dataset(plan.data_path, delta_version))
+            relation = "version_rows"
+        total = con.execute(f"SELECT count(*) FROM {relation}").fetchone()[0]  # type: ignore[index]
+        profile = profile_relation(con, relation).to_dict()
     finally:
         con.close()
     rows_written = counts["read"] - counts["bad"]
@@ -232,7 +250,7 @@ def _deduplicate(
         query = f"SELECT * EXCLUDE ({ROW}) FROM {relation} WHERE {ROW} NOT IN (SELECT {ROW} FROM dup_rows)"
     else:
         query = f"SELECT * EXCLUDE ({ROW}) FROM {relation}"
-    reader = con.execute(query + f" ORDER BY {ROW}").fetch_record_batch(100_000)
+    reader = con.sql(query + f" ORDER BY {ROW}").to_arrow_reader(100_000)
     return pa.RecordBatchReader.from_batches(
         arrow_schema, (b.cast(arrow_schema) for b in reader)
     )
@@ -241,11 +259,11 @@ def _deduplicate(
 def _duplicate_records(con: duckdb.DuckDBPyConnection, relation: str, dups: pa.Table) -> pa.RecordBatch:
     """Quarantine records for duplicate rows, with the whole row as JSON like other findings."""
     con.register("dup_findings", dups)
-    table = con.execute(
+    table = con.sql(
         f"SELECT d.{ROW}, d.column, 'unique-error' AS type, d.message, d.value, "
         f"to_json(r) :: VARCHAR AS record FROM dup_findings d "
         f"JOIN {relation} r ON r.{ROW} = d.{ROW} ORDER BY d.{ROW}"
-    ).fetch_arrow_table()
+    ).to_arrow_table()
     return table.combine_chunks().to_batches()[0] if table.num_rows else pa.RecordBatch.from_pylist([])
 
 

@@ -130,6 +130,14 @@ class Lake:
         except (TableNotFoundError, OSError) as exc:
             raise NotFound(f"the lake has no table at {path} version {version}") from exc
 
+    @staticmethod
+    def files(path: Path, version: int) -> list[str]:
+        """The Parquet files that make up one Delta version (for DuckDB's read_parquet)."""
+        try:
+            return [uri.removeprefix("file://") for uri in DeltaTable(str(path), version=version).file_uris()]
+        except (TableNotFoundError, OSError) as exc:
+            raise NotFound(f"the lake has no table at {path} version {version}") from exc
+
     def clean_staging(self, institute: str, name: str) -> None:
         """Remove every staging folder of a dataset (call with the lock held)."""
         shutil.rmtree(self.folder(institute, name) / "_staging", ignore_errors=True)
