@@ -1,8 +1,7 @@
 """Jazari: an on-premises Data Factory. `jz = jazari.open(); jz.load("hcp/communes-2024")`."""
 
 from jazari.errors import JazariError
-
-__version__ = "0.1.0"
+from jazari.version import __version__
 
 __all__ = ["Jazari", "JazariError", "Settings", "__version__", "open"]
 

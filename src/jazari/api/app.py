@@ -7,9 +7,9 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-import jazari
 from jazari.api import datasets, errors
 from jazari.app import Jazari
+from jazari.version import __version__
 
 
 def create_app(jz: Jazari, *, workers: bool = True) -> FastAPI:
@@ -24,7 +24,7 @@ def create_app(jz: Jazari, *, workers: bool = True) -> FastAPI:
 
     app = FastAPI(
         title="Jazari",
-        version=jazari.__version__,
+        version=__version__,
         description="The Data Factory of the Jazari network: datasets, versions, reports.",
         lifespan=lifespan,
         docs_url=None,  # Swagger UI loads its assets from a CDN: no outbound call (DESIGN rule 6)

@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-import jazari
 from jazari.datasets.models import Dataset, Version
 from jazari.datasets.names import parse_ref
 from jazari.errors import FileFormatError, InputError, JazariError, NotFound
@@ -27,6 +26,7 @@ from jazari.settings import Settings
 from jazari.store.blobs import BlobStore
 from jazari.store.database import Database
 from jazari.store.lake import Lake
+from jazari.version import __version__
 
 Progress = Callable[[float, str], None]
 
@@ -234,7 +234,7 @@ class Ingestor:
                 rows_read=outcome.rows_read, rows_written=outcome.rows_written,
                 rows_quarantined=outcome.rows_quarantined, rows_total=outcome.rows_total,
                 profile=outcome.profile, validation=outcome.report, privacy=None,
-                actor=actor.name, software_version=jazari.__version__, job_id=job,
+                actor=actor.name, software_version=__version__, job_id=job,
             )
             session.add(version)
         return {

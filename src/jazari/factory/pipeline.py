@@ -260,7 +260,7 @@ def _duplicate_records(con: duckdb.DuckDBPyConnection, relation: str, dups: pa.T
     """Quarantine records for duplicate rows, with the whole row as JSON like other findings."""
     con.register("dup_findings", dups)
     table = con.sql(
-        f"SELECT d.{ROW}, d.column, 'unique-error' AS type, d.message, d.value, "
+        f"SELECT d.{ROW}, d.column, d.type, d.message, d.value, "
         f"to_json(r) :: VARCHAR AS record FROM dup_findings d "
         f"JOIN {relation} r ON r.{ROW} = d.{ROW} ORDER BY d.{ROW}"
     ).to_arrow_table()
