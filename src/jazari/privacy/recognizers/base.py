@@ -1,0 +1,175 @@
+"""Recognizers as data: patterns, a validator, context words and scores; plus the scanned document."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from jazari.privacy.findings import Entity
+from jazari.privacy.lexicon import Hits
+
+Span = tuple[int, int, float]
+_BOUNDARY = re.compile(r"[.!?;\n](?:\s|$)")
+
+
+FEATURES = {
+    "digit": re.compile(r"[0-9]"),
+    "arabic": re.compile("[\u0621-\u064a]"),
+    "letter_digit": re.compile(r"[0-9](?<=[A-Za-z][0-9])|[0-9](?<=[A-Za-z][ -][0-9])"),
+    "decimal": re.compile(r"[0-9]\.[0-9]{2}"),
+    "dotted_quad": re.compile(r"[0-9]\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]"),
+    "letter_9_digits": re.compile(r"[0-9](?<=[A-Za-z][0-9])[0-9]{8}"),
+    "iban_head": re.compile(r"[0-9](?<=[A-Z][A-Z][0-9])[0-9]"),
+    "ipv6": re.compile(r":[0-9A-Fa-f]{0,4}:"),
+    "arabizi": re.compile(r"[23579](?:(?<=[A-Za-z][23579])|(?=[A-Za-z]))"),
+}
+_DIGIT_RUN = re.compile(r"[0-9](?:[ .-]?[0-9])*")
+
+
+def lead(first: str, *not_after: str) -> str:
+    """A pattern start: the class `first`, not preceded by any of `not_after` (fast for `re` to seek)."""
+    return first + "".join(f"(?<!{before}{first})" for before in not_after)
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """A regular expression and the best score of a match before context (linear-time by design).
+
+    `needs` gates the pattern on a document feature (see `FEATURES`), a literal substring, or a
+    lower-case literal of the match form (`i:lat`); `min_digits` on the longest digit run.
+    """
+
+    regex: str
+    score: float
+    flags: int = 0
+    needs: str = ""
+    min_digits: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Recognizer:
+    """One detector: regex patterns or whole-word keywords, or a custom finder, with context.
+
+    Keywords may take `lead_ins` and `tails`, words that belong to the phrase when adjacent
+    (`atteint de` + cancer); adjacent keyword findings of one entity merge into one phrase.
+
+    `validator(value)` returns False to drop a match, True to keep the pattern's score, or a
+    float to use as the score (shape-dependent scores, at most the pattern's).
+    """
+
+    name: str
+    entity: Entity
+    patterns: tuple[Pattern, ...] = ()
+    validator: Callable[[str], bool | float] | None = None
+    context: tuple[str, ...] = ()
+    score: float = 0.5
+    context_boost: float = 0.3
+    keywords: tuple[str, ...] = ()
+    lead_ins: tuple[str, ...] = ()
+    tails: tuple[str, ...] = ()
+    negative: tuple[str, ...] = ()
+    negative_penalty: float = 0.3
+    needs: str = ""
+    window: tuple[int, int] = (48, 24)
+    clause: bool = False
+    group: int | str = 0
+    clitics: bool = True
+    finder: Callable[[Doc, Recognizer], Iterable[Span]] | None = None
+    lexicon: Callable[[], Iterable[tuple[str, str, Any]]] | None = None
+
+    @property
+    def context_kind(self) -> str:
+        """The lexicon kind of this recognizer's context words."""
+        return f"ctx:{self.name}"
+
+    @property
+    def negative_kind(self) -> str:
+        """The lexicon kind of this recognizer's negative context words."""
+        return f"neg:{self.name}"
+
+    @property
+    def lead_kind(self) -> str:
+        """The lexicon kind of words that open a keyword's phrase (and count as context)."""
+        return f"lead:{self.name}"
+
+    @property
+    def tail_kind(self) -> str:
+        """The lexicon kind of words that close a keyword's phrase."""
+        return f"tail:{self.name}"
+
+    @property
+    def keyword_kind(self) -> str:
+        """The lexicon kind of this recognizer's keywords."""
+        return f"kw:{self.name}"
+
+
+class Doc:
+    """A normalised text being scanned, its match form and its keyword hits."""
+
+    __slots__ = ("_ends", "_max_run", "features", "hits", "lang", "match", "text")
+
+    def __init__(self, text: str, match: str, hits: Hits, lang: str | None = None) -> None:
+        self.text = text
+        self.match = match
+        self.hits = hits
+        self.lang = lang
+        self.features: dict[str, bool] = {}
+        self._ends: dict[str, list[int]] = {}
+        self._max_run = -1
+
+    @property
+    def has_digit(self) -> bool:
+        """Whether the text has an ASCII digit."""
+        return self.has("digit")
+
+    def has(self, need: str) -> bool:
+        """Whether the text has a feature of `FEATURES`, a literal, or an `i:` literal of the match form."""
+        found = self.features.get(need)
+        if found is None:
+            rx = FEATURES.get(need)
+            if rx is not None:
+                found = rx.search(self.text) is not None
+            elif need.startswith("i:"):
+                found = need[2:] in self.match
+            else:
+                found = need in self.text
+            self.features[need] = found
+        return found
+
+    def max_run(self) -> int:
+        """The most digits in one run of digits separated by single spaces, dots or dashes."""
+        if self._max_run < 0:
+            best = 0
+            if self.has("digit"):
+                for run in _DIGIT_RUN.findall(self.text):
+                    if len(run) > best:
+                        best = max(best, len(run) - run.count(" ") - run.count(".") - run.count("-"))
+            self._max_run = best
+        return self._max_run
+
+    def kind(self, kind: str) -> list[tuple[int, int, Any]]:
+        """The hits of one lexicon kind, ordered by end."""
+        return self.hits.get(kind, [])
+
+    def near(self, kind: str, start: int, end: int, before: int, after: int, clause: bool = False) -> bool:
+        """Whether a hit of `kind` ends at most `before` chars before `start` or starts soon after.
+
+        With `clause`, no sentence or clause boundary (. ! ? ; newline) may lie in between.
+        """
+        found = self.hits.get(kind)
+        if not found:
+            return False
+        ends = self._ends.get(kind)
+        if ends is None:
+            ends = self._ends[kind] = [h[1] for h in found]
+        lo = bisect_left(ends, start - before)
+        hi = bisect_right(ends, end + after + 64)
+        for i in range(lo, hi):
+            s, e, _ = found[i]
+            near = e <= start or end <= s <= end + after
+            if near and (not clause or not _BOUNDARY.search(self.text, min(e, end), max(s, start))):
+                return True
+        return False

@@ -1,0 +1,361 @@
+"""Person names in Latin script, Arabic script and Arabizi: gazetteers, cues and neighbours.
+
+Scores: a name that is also a common word needs help (a cue, a neighbouring name, a capital in
+mid-sentence); a plain gazetteer name alone is weaker than a name after a cue; a cue such as
+`Mme`, `السيد` or `smiti` also takes unknown names that follow it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jazari.privacy.findings import Entity
+from jazari.privacy.recognizers.base import Doc, Recognizer, Span
+from jazari.privacy.recognizers.name_cues import (
+    ABBREVIATION,
+    AR_STOP,
+    CUES,
+    LATIN_STOP,
+    PARTICLES,
+    SELF,
+    STRONG,
+    arabizi_skeleton,
+)
+
+GIVEN, FAMILY, PARTICLE = "name:given", "name:family", "name:particle"
+_ARABIC = re.compile("[\u0621-\u064a]")
+_LATIN_WORD = re.compile(r"[ \t]{1,2}|-")
+_NEXT_LATIN = re.compile(
+    r"[ \t]{1,2}([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿA-ZÀ-ÖØ-Þ'’2-9]{1,24}(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{1,20})?"
+    r"|[2-9](?=[0-9]{0,2}[a-z])[a-z2-9]{2,20})(?![\w])"
+)
+_FIRST_ARABIZI = re.compile(r"([2-9](?=[0-9]{0,2}[a-z])[a-z2-9]{2,20})(?![\w])")
+_NEXT_ARABIC = re.compile(r"[ \t]{1,2}([\u0621-\u064a]{2,20})(?![\w])")
+_FIRST_LATIN = re.compile(r"([A-ZÀ-ÖØ-Þ][\w'’-]{1,24})(?![\w])")
+_FIRST_ARABIC = re.compile(r"([\u0621-\u064a]{2,20})(?![\w])")
+_PREV_LATIN_CAPS = re.compile(r"(?<![\w])([A-Z][A-Z'’-]{2,24})[ \t]{1,2}$")
+_PREV_WORD = re.compile(r"([\u0621-\u064a]{2,20})[ \t]{1,2}$")
+_AFTER_CUE = re.compile(r"[ \t]{0,2}[:,]?[ \t]{0,3}")
+_AFTER_ABBREVIATION = re.compile(r"\.?[ \t]{1,3}")
+_STREET_GAP = re.compile(
+    r"[ .]{0,3}(?:(?:de|du|des|la|sidi|moulay|my|lalla|al|el|ibn|ben|bnou|imam|cheikh|prince|princesse|roi|"
+    r"الأمير|الإمام|الشيخ|مولاي|سيدي|ابن|الملك|للا)[ ]{1,2}){0,2}",
+    re.IGNORECASE,
+)
+_ARABIZI = re.compile(r"(?<![0-9a-z])(?=[a-z]{0,12}[23579])(?=[0-9]{0,3}[a-z])[0-9a-z]{3,16}(?![0-9a-z])")
+_MAX_PARTS = 6
+_LATIN_PARTICLES = frozenset({"el", "al", "ben", "bel", "bou", "ait", "aït", "ou", "ould", "ibn"})
+_FAMILY_PREFIXES = ("ou", "ait", "aït", "ben", "bou", "el", "al")
+_AR_FAMILY_PREFIXES = ("أو", "او", "أم", "ام", "إي", "اي", "أي", "بو", "بن")
+_PLACE_PARTICLES = (
+    "ait", "aït", "ben", "beni", "bni", "ouled", "oulad", "sidi", "moulay", "lalla", "dar", "ain",
+    "آيت", "أيت", "ايت", "بن", "بني", "أولاد", "اولاد", "سيدي", "مولاي", "للا", "عين", "دار",
+)
+_PLACE_BEFORE = re.compile(
+    r"(?:^|[\s'’])(?:à|a|au|de|du|f|fi|l|dyal|dial|ف|في|ب|ل|من|الى|إلى|in|at|near|to|from|of)[ \t]{1,2}$",
+    re.IGNORECASE,
+)
+_END_OF_NAME = re.compile(r"[ \t]*[،,:;)]")
+_AR_PARTICLES = frozenset({"آيت", "أيت", "ايت", "بن", "ابن", "ولد", "أبو", "ابو", "بو"})
+_SENTENCE_END = ".!?\n»\"“"
+_AR_AMB_DEFINITE_PREV = 0.3
+
+
+@dataclass(frozen=True, slots=True)
+class Gazetteer:
+    """Given and family names in the three scripts, with their ambiguity flags."""
+
+    entries: tuple[tuple[str, str, bool], ...]
+    skeletons: frozenset[str]
+
+
+def _rows(name: str) -> Iterator[list[str]]:
+    text = resources.files("jazari.privacy.recognizers").joinpath("data", name).read_text("utf-8")
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            yield line.split("\t")
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    """The packaged name gazetteers, loaded once (plus `Ben`/`بن` + given name family names)."""
+    entries: list[tuple[str, str, bool]] = []
+    skeletons: set[str] = set()
+    for ar, latin, arabizi, amb in _rows("given_names.tsv"):
+        entries.append((ar, GIVEN, "a" in amb))
+        for form in filter(None, latin.split(",")):
+            entries.append((form, GIVEN, "l" in amb))
+            if "l" not in amb and " " not in form and len(arabizi_skeleton(form)) >= 4:
+                skeletons.add(arabizi_skeleton(form))
+            if not amb and " " not in form and len(form) > 2:
+                entries.append(("Ben" + form.lower(), FAMILY, False))
+        entries.extend((form, GIVEN, False) for form in filter(None, arabizi.split(",")))
+        if not amb and " " not in ar:
+            entries.append(("بن" + ar, FAMILY, False))
+    for ar, latin, amb in _rows("family_names.tsv"):
+        entries.append((ar, FAMILY, "a" in amb))
+        entries.extend((form, FAMILY, "l" in amb) for form in filter(None, latin.split(",")))
+    return Gazetteer(tuple(entries), frozenset(skeletons))
+
+
+def name_lexicon() -> Iterator[tuple[str, str, Any]]:
+    """Gazetteer names, particles and cues for the keyword index."""
+    yield from gazetteer().entries
+    for particle in PARTICLES:
+        yield particle, PARTICLE, None
+    for cue, strength in CUES.items():
+        yield cue, "name:cue", strength
+
+
+def find_names(doc: Doc, recognizer: Recognizer) -> Iterable[Span]:
+    """Person names: gazetteer groups, scored by ambiguity, neighbours and cues."""
+    tokens = _tokens(doc)
+    cues = [(s, e, v) for s, e, v in doc.kind("name:cue") if _cue_ok(doc.text, s, e, v)]
+    if not tokens and not cues:
+        return []
+    text = doc.text
+    streets = {e for _, e, _ in doc.kind("addr:street")}
+    places = [(s, e) for s, e, _ in doc.kind("addr:city")]
+    cities = {s for s, _ in places}
+    cues = [c for c in cues if not any(s < c[0] and c[1] <= e for s, e in places)]  # أوطاط الحاج
+    announced: dict[int, int] = {}
+    for _, cue_end, strength in cues:
+        gap = (_AFTER_ABBREVIATION if strength == ABBREVIATION else _AFTER_CUE).match(text, cue_end)
+        at = gap.end() if gap else cue_end
+        announced[at] = max(announced.get(at, 0), strength)
+    cue_spans = {(s, e) for s, e, _ in cues}
+    tokens = [t for i, t in enumerate(tokens) if not _cue_before_name(t, tokens[i + 1:i + 2], cue_spans)]
+    spans: list[Span] = []
+    for start, end, parts in _groups(text, tokens):
+        if _after_street(text, start, streets):
+            continue
+        score = _score(text, (start, end, parts))
+        strength = announced.pop(start, 0)
+        if strength not in (STRONG, ABBREVIATION) and _is_place(text, start, end, places):
+            continue
+        if strength:
+            strong = any(not amb for kind, amb in parts if kind != PARTICLE)
+            if strength in (STRONG, ABBREVIATION):
+                score = max(score, 0.85)
+            elif strength == SELF or strong:
+                score = max(score, 0.8)
+        extended = _extend(text, end, cities, loose=score >= 0.6)
+        if extended > end:
+            score = max(score, 0.6)
+        spans.append((_extend_left(text, start, parts), extended, score))
+    for at, strength in announced.items():
+        if strength in (STRONG, ABBREVIATION):
+            found = _unknown_after_cue(text, at, cities)
+            if found:
+                spans.append((found[0], found[1], 0.8))
+    return spans
+
+
+def _is_place(text: str, start: int, end: int, places: list[tuple[int, int]]) -> bool:
+    """Whether a name is (part of) a place: inside a longer place name (`Sidi Kacem`, `مولاي يعقوب`),
+    or a whole place name after `à`, `f`, `ف`, `في`, `dyal`, `near`... (`à Benslimane`)."""
+    for s, e in places:
+        inside = s <= start and end <= e
+        if inside and (e - s > end - start or _PLACE_BEFORE.search(text, max(0, s - 12), s)
+                       or text[s:e].lower().startswith(_PLACE_PARTICLES)):
+            return True
+    return False
+
+
+def _cue_before_name(token: tuple[int, int, str, bool], following: list[tuple[int, int, str, bool]],
+                     cue_spans: set[tuple[int, int]]) -> bool:
+    """Whether a name token is really a cue announcing the next name (`باسم سناء`: in the name of)."""
+    return (token[0], token[1]) in cue_spans and bool(following) and following[0][0] - token[1] <= 2
+
+
+def _tokens(doc: Doc) -> list[tuple[int, int, str, bool]]:
+    tokens = [(s, e, GIVEN, amb) for s, e, amb in doc.kind(GIVEN)]
+    tokens += [(s, e, FAMILY, amb) for s, e, amb in doc.kind(FAMILY)]
+    tokens += [(s, e, PARTICLE, False) for s, e, _ in doc.kind(PARTICLE)]
+    if doc.has("arabizi"):
+        skeletons = gazetteer().skeletons
+        for m in _ARABIZI.finditer(doc.match):
+            if arabizi_skeleton(m.group()) in skeletons:
+                tokens.append((m.start(), m.end(), GIVEN, False))
+    tokens.sort(key=lambda t: (t[0], -t[1], t[2] == PARTICLE))
+    kept: list[tuple[int, int, str, bool]] = []
+    for token in tokens:
+        if kept and token[0] < kept[-1][1]:
+            continue
+        kept.append(token)
+    return kept
+
+
+def _cue_ok(text: str, start: int, end: int, strength: int) -> bool:
+    """Abbreviated cues (`M.`, `Dr`, `Mr`) count only with their capital (and `M` with its dot)."""
+    if strength != ABBREVIATION:
+        return True
+    return text[start].isupper() and (end - start > 1 or text[end:end + 1] == ".")
+
+
+Group = tuple[int, int, list[tuple[str, bool]]]
+
+
+def _groups(text: str, tokens: list[tuple[int, int, str, bool]]) -> list[Group]:
+    """Adjacent name tokens of one case class (Arabic, Capitalised, lower case) as one name."""
+    groups: list[Group] = []
+    current: list[tuple[int, int, str, bool]] = []
+    kind = ""
+    for token in tokens + [(-1, -1, "", False)]:
+        cls = _case_class(text, token[0]) if token[0] >= 0 else ""
+        if (current and token[0] >= 0 and len(current) < _MAX_PARTS
+                and _LATIN_WORD.fullmatch(text[current[-1][1]:token[0]] or "x")
+                and (token[2] == PARTICLE or kind in ("", "any") or cls in (kind, "any"))):
+            current.append(token)
+            if token[2] != PARTICLE and kind in ("", "any"):
+                kind = cls
+            continue
+        while current and current[-1][2] == PARTICLE:
+            current.pop()
+        if current and any(t[2] != PARTICLE for t in current):
+            parts = [(t[2], t[3] and t[2] != PARTICLE) for t in current]
+            groups.append((current[0][0], current[-1][1], parts))
+        current = [token] if token[0] >= 0 else []
+        kind = cls if token[2] != PARTICLE else ""
+    return groups
+
+
+def _case_class(text: str, start: int) -> str:
+    char = text[start]
+    if "\u0600" <= char <= "\u06ff":
+        return "ar"
+    if char.isdigit():
+        return "any"  # Arabizi: 3aicha, 7amza
+    return "up" if char.isupper() else "low"
+
+
+def _score(text: str, group: tuple[int, int, list[tuple[str, bool]]]) -> float:
+    start, end, parts = group
+    names = [(kind, amb) for kind, amb in parts if kind != PARTICLE]
+    if not names:
+        return 0.0
+    strong = sum(1 for _, amb in names if not amb)
+    arabic = _ARABIC.match(text, start) is not None
+    if strong and (len(names) >= 2 or " " in text[start:end]):
+        return 0.8
+    if strong:
+        return 0.65 if arabic or text[start].isupper() or text[start].isdigit() else 0.55
+    if len(names) >= 2:
+        return 0.55
+    if arabic:
+        if not text.startswith("ال", start):
+            return 0.3
+        prev = _PREV_WORD.search(text, max(0, start - 24), start)
+        return _AR_AMB_DEFINITE_PREV if prev and prev.group(1).startswith("ال") else 0.5
+    initial = text[:start].rstrip()[-1:] in _SENTENCE_END or not text[:start].strip()
+    return 0.5 if text[start].isupper() and not initial and not text[start:end].isupper() else 0.3
+
+
+def _after_street(text: str, start: int, streets: set[int]) -> bool:
+    """Whether a name follows a street keyword (`Avenue Hassan II`): then it names the street."""
+    for end in streets:
+        if 0 <= start - end < 40:
+            m = _STREET_GAP.match(text, end, start)
+            if m and m.end() == start:
+                return True
+    return False
+
+
+def _extend(text: str, end: int, cities: set[int], *, loose: bool) -> int:
+    """Extend a name with unknown family names: Arabic nisba `الـ...ي` or a Latin `...i` always;
+    when the name is sure enough, any capitalised word, `El X`, `آيت X`, `بن X`, `أو...`."""
+    after_particle = False
+    for _ in range(2):
+        m = _NEXT_LATIN.match(text, end)
+        if m and m.group(1) not in LATIN_STOP and m.start(1) not in cities:
+            word = m.group(1)
+            family_like = len(word) > 3 and (word.endswith("i") or word.lower().startswith(_FAMILY_PREFIXES))
+            if (loose and (not word[0].isdigit() or after_particle)) or family_like:
+                end, after_particle = m.end(1), word.lower() in _LATIN_PARTICLES
+                continue
+        m = _NEXT_ARABIC.match(text, end)
+        if m and m.start(1) not in cities:
+            word = m.group(1)
+            if word.startswith("ال") and word.endswith("ي") and word not in AR_STOP:
+                end = m.end(1)
+                continue
+            if loose and word in _AR_PARTICLES:
+                after = _NEXT_ARABIC.match(text, m.end(1))
+                if after and after.group(1) not in AR_STOP:
+                    end = after.end(1)
+                    continue
+            if loose and word.startswith(_AR_FAMILY_PREFIXES) and len(word) > 3:
+                end = m.end(1)
+                continue
+            if loose and word not in AR_STOP and len(word) > 2 and _END_OF_NAME.match(text, m.end(1)):
+                end = m.end(1)  # `عثمان أمزيل،`: one unknown word closing the name
+                continue
+        break
+    return end
+
+
+def _extend_left(text: str, start: int, parts: list[tuple[str, bool]]) -> int:
+    """Take an upper-case unknown family name written first (`KADIRI Youssef`)."""
+    if not parts or parts[0][0] != GIVEN:
+        return start
+    m = _PREV_LATIN_CAPS.search(text, max(0, start - 30), start)
+    if m and m.group(1).title() not in LATIN_STOP and m.group(1) not in LATIN_STOP:
+        return m.start(1)
+    return start
+
+
+def _unknown_after_cue(text: str, at: int, cities: set[int]) -> tuple[int, int] | None:
+    """Up to three capitalised (or Arabic) words after a strong cue, e.g. `Mme Zoubida Kettani`."""
+    m = _FIRST_LATIN.match(text, at) or _FIRST_ARABIZI.match(text, at)
+    if m and m.group(1) not in LATIN_STOP and m.start(1) not in cities:
+        start, end = m.span(1)
+        for _ in range(2):
+            n = _NEXT_LATIN.match(text, end)
+            if not n or n.group(1) in LATIN_STOP or n.start(1) in cities:
+                break
+            end = n.end(1)
+        return start, end
+    m = _FIRST_ARABIC.match(text, at)
+    if m and m.group(1) not in AR_STOP and not m.group(1).startswith("ال"):
+        start, end = m.span(1)
+        for _ in range(2):
+            n = _NEXT_ARABIC.match(text, end)
+            if not n or not n.group(1).startswith(("ال", "بن")) or n.start(1) in cities:
+                break
+            end = n.end(1)
+        return start, end
+    return None
+
+
+def spacy_people(text: str) -> list[Span]:
+    """PER entities from spaCy's French model when `spacy` and `fr_core_news_sm` are installed."""
+    nlp = _spacy_model()
+    if nlp is None:
+        return []
+    return [(ent.start_char, ent.end_char, 0.6) for ent in nlp(text).ents if ent.label_ in ("PER", "PERSON")]
+
+
+@cache
+def _spacy_model() -> Any:
+    try:
+        import spacy
+
+        return spacy.load("fr_core_news_sm", disable=["lemmatizer", "morphologizer", "attribute_ruler"])
+    except Exception:  # noqa: BLE001 - optional: any import or load failure means "not installed"
+        return None
+
+
+PERSON = Recognizer(
+    name="person",
+    entity=Entity.PERSON,
+    score=0.65,
+    finder=find_names,
+    lexicon=name_lexicon,
+)
+
+RECOGNIZERS = (PERSON,)
