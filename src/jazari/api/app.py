@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from jazari.api import datasets, errors
+from jazari.api import datasets, errors, privacy
 from jazari.app import Jazari
 from jazari.version import __version__
 
@@ -33,6 +33,7 @@ def create_app(jz: Jazari, *, workers: bool = True) -> FastAPI:
     app.state.jazari = jz
     errors.install(app)
     app.include_router(datasets.router)
+    app.include_router(privacy.router)
     from jazari.web import pages
 
     app.include_router(pages.router)
