@@ -181,3 +181,15 @@ def test_all_blank_after_skip_is_a_clear_error(tmp_path: Path, read) -> None:
     with pytest.raises(FileFormatError, match="no rows") as err:
         read(write(tmp_path / "f.csv", "titre\n\n"), skip_rows=5)
     assert "--skip-rows" in str(err.value)
+
+
+def test_semicolon_wins_over_decimal_comma_when_the_header_says_so(tmp_path):
+    from jazari.factory.readers import open_source
+
+    path = tmp_path / "fr.csv"
+    path.write_text("id;valeur\n" + "".join(f"{i};{i},5\n" for i in range(50)), encoding="utf-8")
+    with open_source(path) as source:
+        assert source.options["delimiter"] == ";"
+        assert source.schema.names == ["id", "valeur"]
+        first = next(source.batches())
+    assert first.column("valeur")[0].as_py() == "0,5"

@@ -63,7 +63,7 @@ def sniff(text: str, *, whole: bool, delimiter: str | None = None, quote: str | 
 
 def sniff_delimiter(text: str, *, whole: bool, default: str = ",") -> str:
     """The candidate that splits the sample into the most consistent number (> 1) of fields."""
-    best, best_score = default, (0.0, 0)
+    best, best_score = default, (False, 0.0, 0)
     for candidate in DELIMITERS:
         if candidate not in text:
             continue
@@ -73,7 +73,8 @@ def sniff_delimiter(text: str, *, whole: bool, default: str = ",") -> str:
         width, hits = Counter(counts).most_common(1)[0]
         if width < 2:
             continue
-        score = (round(hits / len(counts), 2), width)
+        # the header must split like the rows: `id;valeur` then `1;1,5` is `;`, not `,`
+        score = (counts[0] == width, round(hits / len(counts), 2), width)
         if score > best_score:
             best, best_score = candidate, score
     return best
