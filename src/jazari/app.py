@@ -13,6 +13,7 @@ from jazari.errors import NotFound
 from jazari.factory.readers import ReadOptions
 from jazari.factory.schema import TableSchema
 from jazari.governance.actors import Actor
+from jazari.privacy.policy import PrivacyPolicy
 from jazari.settings import Settings, load_settings
 from jazari.store.blobs import BlobStore
 from jazari.store.database import Database
@@ -75,16 +76,19 @@ class Jazari:
         options: ReadOptions | None = None,
         schema: TableSchema | str | Path | None = None,
         strict: bool = False,
+        privacy: PrivacyPolicy | str | Path | None = None,
         actor: Actor | None = None,
         progress: Progress | None = None,
         source_name: str | None = None,
     ) -> dict[str, Any]:
-        """Ingest a file as a new version of `institute/name`."""
+        """Ingest a file as a new version of `institute/name` (a privacy policy is kept for next times)."""
         if isinstance(schema, (str, Path)):
             schema = TableSchema.load(Path(schema))
+        if isinstance(privacy, (str, Path)):
+            privacy = PrivacyPolicy.load(Path(privacy))
         return self.ingestor.ingest(
             actor or self.actor, dataset, Path(path), title=title, mode=mode, options=options,
-            schema=schema, strict=strict, progress=progress, source_name=source_name,
+            schema=schema, strict=strict, privacy=privacy, progress=progress, source_name=source_name,
         )
 
     def submit_ingest(self, path: Path, dataset: str, *, actor: Actor, **params: Any) -> Job:
@@ -100,10 +104,13 @@ class Jazari:
         options = ReadOptions(**params.pop("options", {}))
         actor = Actor(**params.pop("actor")) if "actor" in params else Actor(name=job.actor)
         try:
+            schema = params.pop("schema", None)
+            privacy = params.pop("privacy", None)
             return self.ingestor.ingest(
                 actor, dataset, path, options=options, progress=progress, job_id=job.id,
-                schema=TableSchema.from_dict(params.pop("schema")) if params.get("schema") else None,
-                **{k: v for k, v in params.items() if k != "schema"},
+                schema=TableSchema.from_dict(schema) if schema else None,
+                privacy=PrivacyPolicy.from_dict(privacy, source="privacy") if privacy else None,
+                **params,
             )
         finally:
             if params.get("delete_after", True) and path.parent == self.settings.tmp_dir:

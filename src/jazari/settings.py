@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 from pathlib import Path
 from typing import Any, Literal
@@ -44,11 +46,13 @@ class Settings(BaseSettings):
     sample_rows: int = Field(default=100_000, ge=1, description="Rows used to infer types.")
     max_cell_bytes: int = Field(default=16 * 1024**2, ge=1, description="Largest accepted cell.")
     lock_timeout: float = Field(default=30.0, ge=0, description="Seconds to wait for a dataset lock.")
+    privacy_key: SecretStr = Field(
+        default=SecretStr(DEV_SECRET), description="Master key of the pseudonyms (one key per institute is derived)."
+    )
     admin_token: SecretStr | None = Field(
         default=None, description="Bearer token of the node administrator for the API."
     )
     redis_url: str | None = Field(default=None, description="Redis URL for the job queue (server).")
-    user: str | None = Field(default=None, description="Email of the acting user for the CLI.")
     host: str = Field(default="127.0.0.1", description="Address `jazari serve` listens on.")
     port: int = Field(default=8000, description="Port `jazari serve` listens on.")
 
@@ -99,11 +103,18 @@ class Settings(BaseSettings):
 
     def check_secrets(self) -> None:
         """Refuse to run outside dev and test with a default secret."""
-        if self.env == "prod" and self.secret_key.get_secret_value() == DEV_SECRET:
-            raise ConfigError(
-                "JAZARI_SECRET_KEY is the development default",
-                hint="set JAZARI_SECRET_KEY to a long random value, or JAZARI_ENV=dev on a laptop",
-            )
+        for name in ("secret_key", "privacy_key"):
+            if self.env == "prod" and getattr(self, name).get_secret_value() == DEV_SECRET:
+                raise ConfigError(
+                    f"JAZARI_{name.upper()} is the development default",
+                    hint=f"set JAZARI_{name.upper()} to a long random value, or JAZARI_ENV=dev on a laptop",
+                    field=name,
+                )
+
+    def pseudonym_key(self, institute: str) -> bytes:
+        """The institute's own pseudonymisation key, derived from the master key; never stored."""
+        master = self.privacy_key.get_secret_value().encode()
+        return hmac.new(master, f"jazari-pseudonyms:{institute}".encode(), hashlib.sha256).digest()
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -40,6 +40,7 @@ def ingest(
     mode: str = typer.Option("replace", "--mode", help="replace the data, or append to it."),
     schema: Path = typer.Option(None, "--schema", help="Frictionless Table Schema (JSON) to apply."),
     strict: bool = typer.Option(False, "--strict", help="Refuse the ingest if any row has a finding."),
+    privacy: Path = typer.Option(None, "--privacy", help="Privacy policy (YAML) to apply, now and next times."),
     encoding: str = typer.Option(None, "--encoding", help="Force the encoding (utf-8, cp1256, ...)."),
     delimiter: str = typer.Option(None, "--delimiter", help="Force the CSV delimiter (use '\\t' for tab)."),
     sheet: str = typer.Option(None, "--sheet", help="XLSX sheet name or number; '*' = each sheet."),
@@ -57,6 +58,10 @@ def ingest(
     )
     with open_node() as jz:
         kwargs: dict[str, Any] = {"title": title, "mode": mode, "strict": strict, "options": options}
+        if privacy is not None:
+            from jazari.privacy.policy import PrivacyPolicy
+
+            kwargs["privacy"] = PrivacyPolicy.load(privacy)
         if schema is not None:
             from jazari.factory.schema import TableSchema
 
@@ -88,6 +93,12 @@ def _print_ingest(result: dict[str, Any]) -> None:
     detected = ", ".join(f"{k}={v!r}" for k, v in opts.items() if v not in (None, "", 0))
     if detected:
         out.print(f"  read with {detected}", highlight=False)
+    status = result.get("privacy") or {}
+    if status.get("status") and status["status"] != "clean":
+        out.print(f"  privacy: {status['status']}" + (f": {status['message']}" if status.get("message") else ""),
+                  highlight=False)
+    if status.get("access_lowered_from"):
+        out.print(f"  access lowered from {status['access_lowered_from']} to institute until a policy treats it")
     for finding in result.get("findings", [])[:10]:
         out.print(f"  {finding.get('count', 1):>8,} x {finding.get('type')} in {finding.get('column')!r}: "
                   f"{finding.get('message', '')}", highlight=False)

@@ -22,6 +22,7 @@ from jazari.factory.schema import TableSchema
 from jazari.governance.access import require
 from jazari.governance.actors import Actor
 from jazari.governance.models import Institute
+from jazari.privacy.policy import PrivacyPolicy, output_schema
 from jazari.settings import Settings
 from jazari.store.blobs import BlobStore
 from jazari.store.database import Database
@@ -60,6 +61,7 @@ class Ingestor:
         options: ReadOptions | None = None,
         schema: TableSchema | None = None,
         strict: bool = False,
+        privacy: PrivacyPolicy | None = None,
         source_name: str | None = None,
         progress: Progress | None = None,
         job_id: str | None = None,
@@ -83,7 +85,12 @@ class Ingestor:
         job = job_id or str(uuid.uuid4())
         with self.lake.lock(institute, name, self.settings.lock_timeout):
             latest = self._recover(institute, name)
-            if latest is not None and latest.source_sha256 == blob.sha256:
+            if privacy is None:
+                privacy = self._recipe_policy(institute, name)
+            applied = self._recipe(institute, name).get("schema")
+            same_recipe = (latest is not None and (schema is None or schema.to_dict() == applied)
+                           and _policy_dict(privacy) == (latest.privacy or {}).get("policy"))
+            if latest is not None and latest.source_sha256 == blob.sha256 and same_recipe:
                 return {
                     "dataset": ref, "version": latest.number, "unchanged": True,
                     "message": f"{source_name} is byte-identical to version {latest.number}: nothing to do",
@@ -91,7 +98,7 @@ class Ingestor:
                 }
             number = 1 if latest is None else latest.number + 1
             if schema is None and mode == "append" and latest is not None:
-                schema = TableSchema.from_dict(latest.table_schema)
+                schema = self._recipe_schema(institute, name) or TableSchema.from_dict(latest.table_schema)
             if mode == "append" and latest is None:
                 mode = "replace"
             staging = self.lake.staging(institute, name, job)
@@ -105,11 +112,14 @@ class Ingestor:
                 strict=strict,
                 sample_rows=self.settings.sample_rows,
                 commit_metadata={"jazari.job": job, "jazari.version": str(number)},
+                privacy_policy=privacy,
+                privacy_key=self.settings.pseudonym_key(institute),
             )
             try:
                 if mode == "append" and latest is not None and schema is not None:
                     existing = self.lake.dataset(plan.data_path, latest.delta_version).schema
-                    check_append_schema(existing, schema.to_arrow(), ref)
+                    arriving = output_schema(privacy, schema.to_arrow()) if privacy else schema.to_arrow()
+                    check_append_schema(existing, arriving, ref)
                 with open_source(blob.path, options) as source:
                     outcome = run_ingest(source, plan, self.lake, progress)
                     resolved = dict(source.options)
@@ -165,6 +175,48 @@ class Ingestor:
                 raise NotFound(f"no institute {institute}", hint="an administrator creates institutes")
             require(actor, "write", probe)
             return None
+
+    def _recipe(self, institute: str, name: str) -> dict[str, Any]:
+        with self.db.session() as session:
+            recipe = session.scalar(
+                select(Dataset.recipe).join(Institute).where(Institute.slug == institute, Dataset.name == name)
+            )
+        return recipe or {}
+
+    def _recipe_policy(self, institute: str, name: str) -> PrivacyPolicy | None:
+        """The privacy policy kept in the dataset's recipe, applied again on every ingest."""
+        policy = self._recipe(institute, name).get("privacy")
+        return PrivacyPolicy.from_dict(policy, source="the dataset's recipe") if policy else None
+
+    def _recipe_schema(self, institute: str, name: str) -> TableSchema | None:
+        """The Table Schema applied to the sources (before the privacy policy)."""
+        schema = self._recipe(institute, name).get("schema")
+        return TableSchema.from_dict(schema) if schema else None
+
+    def anonymize(self, actor: Actor, ref: str, policy: PrivacyPolicy,
+                  progress: Progress | None = None) -> dict[str, Any]:
+        """A new version: the latest version's original source again, treated by `policy`, which
+        the dataset keeps for its next ingests."""
+        institute, name = parse_ref(ref)
+        latest = self._latest(institute, name)
+        if latest is None:
+            raise NotFound(f"no dataset {ref}", field="dataset")
+        with self.db.session() as session:
+            dataset = session.get(Dataset, latest.dataset_id)
+        assert dataset is not None
+        require(actor, "manage", dataset)
+        if latest.mode != "replace":
+            raise InputError(
+                f"version {latest.number} of {ref} was appended to earlier versions: one source cannot rebuild it",
+                hint="ingest its files again with --privacy policy.yaml (first --mode replace, then --mode append)",
+            )
+        raw = self.blobs.path(latest.source_sha256)
+        if not raw.is_file():
+            raise NotFound(f"the original of {ref} version {latest.number} is no longer in the raw zone",
+                           hint="ingest the file again with --privacy policy.yaml")
+        options = ReadOptions(**{k: v for k, v in latest.reader_options.items() if k in ReadOptions.__dataclass_fields__})
+        return self.ingest(actor, ref, raw, options=options, privacy=policy, source_name=latest.source_name,
+                           schema=self._recipe_schema(institute, name), progress=progress)
 
     def _latest(self, institute: str, name: str) -> Version | None:
         with self.db.session() as session:
@@ -224,16 +276,20 @@ class Ingestor:
                 session.add(row)
             elif title:
                 row.title = title
-            row.recipe = {"reader": options, "schema": outcome.schema.to_dict(), "mode": mode}
+            row.recipe = {"reader": options, "schema": outcome.schema.to_dict(), "mode": mode,
+                          "privacy": outcome.privacy.get("policy")}
+            lowered = None
+            if outcome.privacy.get("status") == "needs_policy" and row.access_level in ("public", "network"):
+                lowered, row.access_level = row.access_level, "institute"  # privacy by default
             session.flush()
             version = Version(
                 dataset_id=row.id, number=number, delta_version=outcome.delta_version,
                 quarantine_delta_version=outcome.quarantine_delta_version, mode=mode,
                 source_name=source_name, source_size=size, source_sha256=sha256,
-                reader_options=options, table_schema=outcome.schema.to_dict(),
+                reader_options=options, table_schema=outcome.published.to_dict(),
                 rows_read=outcome.rows_read, rows_written=outcome.rows_written,
                 rows_quarantined=outcome.rows_quarantined, rows_total=outcome.rows_total,
-                profile=outcome.profile, validation=outcome.report, privacy=None,
+                profile=outcome.profile, validation=outcome.report, privacy=outcome.privacy,
                 actor=actor.name, software_version=__version__, job_id=job,
             )
             session.add(version)
@@ -243,7 +299,13 @@ class Ingestor:
             "rows_quarantined": outcome.rows_quarantined, "rows_total": outcome.rows_total,
             "sha256": sha256, "reader_options": options,
             "findings": outcome.report.get("findings", []),
+            "privacy": {"status": outcome.privacy.get("status"), "message": outcome.privacy.get("message"),
+                        "access_lowered_from": lowered},
         }
+
+
+def _policy_dict(policy: PrivacyPolicy | None) -> dict[str, Any] | None:
+    return policy.to_dict() if policy is not None else None
 
 
 class _NewDataset:

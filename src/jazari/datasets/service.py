@@ -14,11 +14,12 @@ from sqlalchemy import func, select
 from jazari.datasets.export import write_export
 from jazari.datasets.models import ACCESS_LEVELS, Dataset, Version
 from jazari.datasets.names import parse_ref
-from jazari.errors import InputError, NotFound
+from jazari.errors import Forbidden, InputError, NotFound
 from jazari.factory.diff import diff_versions
 from jazari.governance.access import can, require
 from jazari.governance.actors import Actor
 from jazari.governance.models import Institute
+from jazari.privacy.columns import ColumnScan
 from jazari.store.database import Database
 from jazari.store.lake import Lake
 
@@ -122,6 +123,8 @@ class DatasetService:
         dataset = self._find(actor, ref, "manage")
         if access_level is not None and access_level not in ACCESS_LEVELS:
             raise InputError(f"access level must be one of {', '.join(ACCESS_LEVELS)}", field="access_level")
+        if access_level in ("public", "network"):
+            self._check_privacy_allows_sharing(dataset)
         with self.db.session() as session:
             row = session.get(Dataset, dataset.id)
             assert row is not None
@@ -132,6 +135,21 @@ class DatasetService:
             if access_level is not None:
                 row.access_level = access_level
         return self.info(actor, ref)
+
+    def _check_privacy_allows_sharing(self, dataset: Dataset) -> None:
+        """Personal data with no policy keeps a dataset inside its institute (privacy by default)."""
+        with self.db.session() as session:
+            latest = session.scalar(
+                select(Version).where(Version.dataset_id == dataset.id).order_by(Version.number.desc()).limit(1)
+            )
+        report = (latest.privacy or {}) if latest is not None else {}
+        if report.get("status") == "needs_policy":
+            raise Forbidden(
+                f"{dataset.ref} holds personal data that no privacy policy treats "
+                f"(columns {', '.join(report.get('uncovered', []))})",
+                hint=f"`jazari privacy suggest {dataset.ref} -o policy.yaml`, edit it, then "
+                f"`jazari privacy anonymize {dataset.ref} --policy policy.yaml`",
+            )
 
     def list(self, actor: Actor) -> list[dict[str, Any]]:
         """The datasets the actor may see, newest first."""
@@ -176,6 +194,14 @@ class DatasetService:
         version = self._version(dataset, number)
         institute, name = parse_ref(ref)
         return version, self.lake.dataset(self.lake.table(institute, name), version.delta_version)
+
+    def privacy_scan(self, actor: Actor, ref: str, version: int | None = None) -> list[dict[str, Any]]:
+        """Personal data per column of a version (free-text columns scanned in full)."""
+        _found, data = self.scan(actor, ref, version)
+        scan = ColumnScan(data.schema.names)
+        for batch in data.to_batches():
+            scan.update(batch)
+        return [f.to_dict() for f in scan.finalize()]
 
     def load(self, actor: Actor, ref: str, version: int | None = None) -> pa.Table:
         """A whole version as a pyarrow.Table."""

@@ -15,10 +15,10 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from jazari.errors import SchemaError, ValidationFailed
+from jazari.errors import InputError, SchemaError, ValidationFailed
 from jazari.factory.cast import CastConfig, cast_batch
 from jazari.factory.findings import ValidationReport
-from jazari.factory.infer import infer_schema
+from jazari.factory.infer import arrow_field_type, infer_schema
 from jazari.factory.profile import profile_relation
 from jazari.factory.readers import Source
 from jazari.factory.schema import TableSchema, check_matches
@@ -29,6 +29,11 @@ from jazari.factory.validate import (
     split_batch,
     validate_batch,
 )
+from jazari.privacy.columns import ColumnScan
+from jazari.privacy.operators import suppress_small_groups
+from jazari.privacy.policy import PolicyConfig, PrivacyPolicy, apply_policy, output_schema
+from jazari.privacy.report import PrivacyReport
+from jazari.privacy.risk import k_anonymity_report
 from jazari.store.lake import Lake
 
 log = logging.getLogger(__name__)
@@ -50,21 +55,27 @@ class IngestPlan:
     strict: bool = False
     sample_rows: int = 100_000
     commit_metadata: dict[str, str] = field(default_factory=dict)
+    privacy_policy: PrivacyPolicy | None = None
+    privacy_key: bytes = b""
 
 
 @dataclass
 class IngestOutcome:
-    """What the pipeline wrote: the new Delta versions, counts, schema, report and profile."""
+    """What the pipeline wrote: the new Delta versions, counts, schemas, reports and profile.
+    `schema` is the one applied to the source (kept in the recipe), `published` the columns
+    as published after the privacy policy (dropped and generalised columns)."""
 
     delta_version: int
     quarantine_delta_version: int | None
     schema: TableSchema
+    published: TableSchema
     rows_read: int
     rows_written: int
     rows_quarantined: int
     rows_total: int
     report: dict[str, Any]
     profile: dict[str, Any]
+    privacy: dict[str, Any]
 
 
 def take_sample(batches: Iterator[pa.RecordBatch], rows: int) -> list[pa.RecordBatch]:
@@ -151,19 +162,22 @@ def run_ingest(source: Source, plan: IngestPlan, lake: Lake, progress: Progress)
     unique = [f.name for f in schema.fields if f.constraints.get("unique")] + list(schema.primary_key or [])
     failure: list[BaseException] = []
 
-    def guarded() -> Iterator[pa.RecordBatch]:
+    def guarded(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
         """Keep the first error of the stages: the Delta writer would wrap it beyond recognition."""
         try:
-            yield from typed()
+            yield from batches
         except BaseException as exc:
             failure.append(exc)
             raise
 
+    scan = ColumnScan(arrow_schema.names)
     try:
         if unique:
-            data = _deduplicate(guarded(), arrow_schema, schema, plan, report, quarantine, counts)
+            rows = _deduplicate(typed(), arrow_schema, schema, plan, report, quarantine, counts)
         else:
-            data = _drop_row(guarded(), arrow_schema)
+            rows = _drop_row(typed(), arrow_schema)
+        treated = _privacy_stage(rows, scan, plan)
+        data = pa.RecordBatchReader.from_batches(treated.schema, guarded(treated))
         delta_version = lake.write(plan.data_path, data, mode=plan.mode, metadata=plan.commit_metadata)
     except Exception:
         if failure:
@@ -186,19 +200,31 @@ def run_ingest(source: Source, plan: IngestPlan, lake: Lake, progress: Progress)
             relation = "version_rows"
         total = con.execute(f"SELECT count(*) FROM {relation}").fetchone()[0]  # type: ignore[index]
         profile = profile_relation(con, relation).to_dict()
+        privacy = PrivacyReport(plan.privacy_policy).update(scan.finalize())
+        policy = plan.privacy_policy
+        if policy is not None and policy.quasi_identifiers and total:
+            privacy.with_risk(k_anonymity_report(con.sql(f"SELECT * FROM {relation}"),
+                                                 list(policy.quasi_identifiers), list(policy.sensitive),
+                                                 k=policy.k))
     finally:
         con.close()
     rows_written = counts["read"] - counts["bad"]
+    privacy_report = privacy.finalize()
+    if plan.privacy_policy is not None and plan.privacy_policy.suppress_small_groups and plan.mode == "replace":
+        privacy_report["suppressed_rows"] = rows_written - int(total)
+        rows_written = int(total)
     return IngestOutcome(
         delta_version=delta_version,
         quarantine_delta_version=quarantine_version,
         schema=schema,
+        published=published_schema(schema, data.schema),
         rows_read=counts["read"],
         rows_written=rows_written,
         rows_quarantined=counts["bad"],
         rows_total=int(total),
         report=report.finalize(rows_read=counts["read"]),
         profile=profile,
+        privacy=privacy_report,
     )
 
 
@@ -208,6 +234,41 @@ def _drop_row(batches: Iterator[pa.RecordBatch], schema: pa.Schema) -> pa.Record
             yield batch.drop_columns([ROW]) if ROW in batch.schema.names else batch
 
     return pa.RecordBatchReader.from_batches(schema, without_row())
+
+
+def _privacy_stage(rows: pa.RecordBatchReader, scan: ColumnScan, plan: IngestPlan) -> pa.RecordBatchReader:
+    """Find personal data in what will be published, then treat it as the policy says."""
+    policy = plan.privacy_policy
+    if policy is not None:
+        missing = [c for c in policy.treated() if c not in rows.schema.names]
+        if missing:
+            raise InputError(f"the privacy policy names columns the data does not have: {', '.join(missing)}",
+                             hint=f"columns are {', '.join(rows.schema.names)}", field="privacy")
+    config = PolicyConfig(policy=policy, key=plan.privacy_key) if policy is not None else None
+    schema = output_schema(policy, rows.schema) if policy is not None else rows.schema
+
+    def treated() -> Iterator[pa.RecordBatch]:
+        for batch in rows:
+            scan.update(batch)
+            yield apply_policy(config, batch) if config is not None else batch
+
+    reader = pa.RecordBatchReader.from_batches(schema, treated())
+    if policy is None or not policy.suppress_small_groups or not policy.quasi_identifiers:
+        return reader
+    return _suppress(reader, policy, plan.staging / "treated.parquet")
+
+
+def _suppress(reader: pa.RecordBatchReader, policy: PrivacyPolicy, staged: Path) -> pa.RecordBatchReader:
+    """Row suppression needs whole groups: stage the treated rows, keep those in groups of k or more."""
+    with pq.ParquetWriter(staged, reader.schema) as writer:
+        for batch in reader:
+            writer.write_batch(batch)
+    con = duckdb.connect()
+    kept = suppress_small_groups(con.sql(f"SELECT * FROM read_parquet('{_sql_path(staged)}')"),
+                                 list(policy.quasi_identifiers), policy.k)
+    return pa.RecordBatchReader.from_batches(
+        reader.schema, (b.cast(reader.schema) for b in kept.to_arrow_reader(100_000))
+    )
 
 
 def _deduplicate(
@@ -282,6 +343,25 @@ def _commit_quarantine(lake: Lake, plan: IngestPlan, staged: Path) -> int:
 
 def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
+
+
+def published_schema(schema: TableSchema, published: pa.Schema) -> TableSchema:
+    """The Table Schema of what was published: the applied fields that kept their type, and the
+    columns a privacy policy changed described by their new type."""
+    fields = []
+    for arrow_field in published:
+        field_ = schema.get(arrow_field.name) if arrow_field.name in schema.names else None
+        if field_ is not None and field_.to_arrow().type == arrow_field.type:
+            fields.append(field_.to_dict())
+        else:
+            fields.append({"name": arrow_field.name, "type": arrow_field_type(arrow_field.type)})
+    described = {**schema.to_dict(), "fields": fields}
+    keys = [k for k in (schema.primary_key or ()) if k in published.names]
+    if keys:
+        described["primaryKey"] = keys
+    else:
+        described.pop("primaryKey", None)
+    return TableSchema.from_dict(described)
 
 
 def check_append_schema(existing: pa.Schema, new: pa.Schema, ref: str) -> None:

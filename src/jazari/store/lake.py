@@ -10,6 +10,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import unquote
 
 import pyarrow as pa
 import pyarrow.dataset as pads
@@ -124,19 +125,25 @@ class Lake:
 
     @staticmethod
     def dataset(path: Path, version: int) -> pads.Dataset:
-        """The rows of one Delta version, as a streaming Arrow dataset."""
-        try:
-            return DeltaTable(str(path), version=version).to_pyarrow_dataset()
-        except (TableNotFoundError, OSError) as exc:
-            raise NotFound(f"the lake has no table at {path} version {version}") from exc
+        """The rows of one Delta version, as a streaming Arrow dataset, in the order they were added."""
+        files = Lake.files(path, version)
+        if not files:
+            try:
+                return DeltaTable(str(path), version=version).to_pyarrow_dataset()
+            except (TableNotFoundError, OSError) as exc:
+                raise NotFound(f"the lake has no table at {path} version {version}") from exc
+        return pads.dataset(files, format="parquet")
 
     @staticmethod
     def files(path: Path, version: int) -> list[str]:
         """The Parquet files that make up one Delta version (for DuckDB's read_parquet)."""
         try:
-            return [uri.removeprefix("file://") for uri in DeltaTable(str(path), version=version).file_uris()]
+            actions = pa.table(DeltaTable(str(path), version=version).get_add_actions(flatten=True))
         except (TableNotFoundError, OSError) as exc:
             raise NotFound(f"the lake has no table at {path} version {version}") from exc
+        added = sorted(zip(actions.column("modification_time").to_pylist(), actions.column("path").to_pylist(),
+                           strict=True))
+        return [str(path / unquote(name)) for _, name in added]
 
     def clean_staging(self, institute: str, name: str) -> None:
         """Remove every staging folder of a dataset (call with the lock held)."""

@@ -73,7 +73,7 @@ class JsonSource:
         self._check_case_duplicates(keys)
         names = column_names(keys)
         columns, select = [], []
-        for i, (row, name) in enumerate(zip(described, names, strict=True)):
+        for i, row in enumerate(described):
             kind = _GUESSED.sub("VARCHAR", str(row[1]))
             columns.append(f"{_lit(str(row[0]))}: {_lit(kind)}")
             ref = _ident(str(row[0]))
