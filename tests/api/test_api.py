@@ -107,3 +107,14 @@ def test_openapi_lists_the_routes(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert "/api/v1/datasets/{institute}/{name}/versions" in paths
     assert "/api/v1/jobs/{job_id}" in paths
+
+
+def test_dataset_page_shows_the_privacy_report(client: TestClient, tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text("nom;cin\nFatima Zahra El Amrani;BK123456\nMohammed Alaoui;J123456\n", encoding="utf-8")
+    client.jz.ingest(path, "hcp/people")
+    page = client.get("/datasets/hcp/people", headers=ADMIN)
+    assert page.status_code == 200
+    assert "needs_policy" in page.text and "CIN (2)" in page.text
+    api = client.get("/api/v1/datasets/hcp/people/versions/1/privacy", headers=ADMIN).json()
+    assert api["status"] == "needs_policy" and "cin" in api["uncovered"]
