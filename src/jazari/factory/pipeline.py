@@ -160,29 +160,14 @@ def run_ingest(source: Source, plan: IngestPlan, lake: Lake, progress: Progress)
             yield good
 
     unique = [f.name for f in schema.fields if f.constraints.get("unique")] + list(schema.primary_key or [])
-    failure: list[BaseException] = []
-
-    def guarded(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
-        """Keep the first error of the stages: the Delta writer would wrap it beyond recognition."""
-        try:
-            yield from batches
-        except BaseException as exc:
-            failure.append(exc)
-            raise
-
     scan = ColumnScan(arrow_schema.names)
     try:
         if unique:
             rows = _deduplicate(typed(), arrow_schema, schema, plan, report, quarantine, counts)
         else:
             rows = _drop_row(typed(), arrow_schema)
-        treated = _privacy_stage(rows, scan, plan)
-        data = pa.RecordBatchReader.from_batches(treated.schema, guarded(treated))
+        data = _privacy_stage(rows, scan, plan)
         delta_version = lake.write(plan.data_path, data, mode=plan.mode, metadata=plan.commit_metadata)
-    except Exception:
-        if failure:
-            raise failure[0] from None
-        raise
     finally:
         quarantine.close()
     progress(0.85, "committed to the lake")

@@ -4,9 +4,11 @@ dataset, and recovery of commits that were never published."""
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,8 +16,11 @@ from urllib.parse import unquote
 
 import pyarrow as pa
 import pyarrow.dataset as pads
-from deltalake import CommitProperties, DeltaTable, write_deltalake
+import pyarrow.parquet as pq
+from deltalake import CommitProperties, DeltaTable
+from deltalake import Schema as DeltaSchema
 from deltalake.exceptions import TableNotFoundError
+from deltalake.transaction import AddAction, create_table_with_add_actions
 
 from jazari.errors import Conflict, NotFound
 from jazari.store.blobs import storage_error
@@ -84,24 +89,57 @@ class Lake:
 
     @staticmethod
     def write(
-        path: Path, data: pa.RecordBatchReader, *, mode: str, metadata: dict[str, str]
+        path: Path, data: pa.RecordBatchReader, *, mode: str, metadata: dict[str, str],
+        file_bytes: int = 256 * 1024 * 1024,
     ) -> int:
-        """Commit batches as a new Delta version (overwrite or append); returns its number."""
+        """Write the batches as Parquet files in order, then commit them as one new Delta version
+        (overwrite for `replace`, else append); returns its number. Nothing is visible before the
+        commit, and the files of a failed write are removed."""
+        written: list[Path] = []
+        actions: list[AddAction] = []
+        stamp = int(time.time() * 1000)
+        prefix = f"part-{uuid.uuid4().hex[:12]}"
+        writer: pq.ParquetWriter | None = None
+        size = rows = 0
+
+        def close() -> None:
+            nonlocal writer, size, rows
+            if writer is None:
+                return
+            writer.close()
+            target = written[-1]
+            actions.append(AddAction(target.name, target.stat().st_size, {}, stamp + len(actions), True,
+                                     json.dumps({"numRecords": rows})))
+            writer, size, rows = None, 0, 0
+
         try:
             path.mkdir(parents=True, exist_ok=True)
-            write_deltalake(
-                str(path),
-                data,
-                mode="overwrite" if mode == "replace" else "append",
-                schema_mode="overwrite" if mode == "replace" else None,
-                commit_properties=CommitProperties(custom_metadata=metadata),
-            )
+            for batch in data:
+                if batch.num_rows == 0:
+                    continue
+                if writer is None:
+                    written.append(path / f"{prefix}-{len(written):05d}.snappy.parquet")
+                    writer = pq.ParquetWriter(written[-1], data.schema, compression="snappy")
+                writer.write_batch(batch)
+                size += batch.nbytes
+                rows += batch.num_rows
+                if size >= file_bytes:
+                    close()
+            close()
+            properties = CommitProperties(custom_metadata=metadata)
+            if Lake.latest(path) is None:
+                shutil.rmtree(path / "_delta_log", ignore_errors=True)
+                create_table_with_add_actions(str(path), DeltaSchema.from_arrow(data.schema), actions,
+                                              mode="error", commit_properties=properties)
+            else:
+                DeltaTable(str(path)).create_write_transaction(
+                    actions, mode="overwrite" if mode == "replace" else "append", schema=data.schema,
+                    commit_properties=properties)
         except OSError as exc:
+            _remove(written, writer)
             raise storage_error(exc, path) from exc
-        except Exception as exc:
-            if "No space left" in str(exc) or "Permission denied" in str(exc):
-                code = 28 if "No space" in str(exc) else 13
-                raise storage_error(OSError(code, str(exc)), path) from exc
+        except BaseException:
+            _remove(written, writer)
             raise
         version = Lake.latest(path)
         assert version is not None
@@ -148,6 +186,17 @@ class Lake:
     def clean_staging(self, institute: str, name: str) -> None:
         """Remove every staging folder of a dataset (call with the lock held)."""
         shutil.rmtree(self.folder(institute, name) / "_staging", ignore_errors=True)
+
+
+def _remove(files: list[Path], writer: pq.ParquetWriter | None) -> None:
+    """Delete the Parquet files of a write that will not be committed."""
+    if writer is not None:
+        try:
+            writer.close()
+        except Exception:  # noqa: BLE001 - the file goes anyway
+            pass
+    for file in files:
+        file.unlink(missing_ok=True)
 
 
 def check_writable(path: Path) -> None:
