@@ -18,22 +18,32 @@ from jazari.privacy.findings import Entity, Finding
 from jazari.privacy.lexicon import Lexicon, match_text
 from jazari.privacy.normalize import normalize
 from jazari.privacy.recognizers import Doc, Recognizer, default_recognizers
+from jazari.privacy.recognizers.base import FEATURES
 
 LANGS = frozenset({"fr", "ar", "en", "ary", "darija"})
 CHUNK_SIZE = 1 << 16
 MARGIN = 1024
 _SPACY = "spacy_fr"
+# gates that are features (searched once per text) rather than literals or `i:` literals
+_FEATURES = frozenset(FEATURES)
 
 Candidate = tuple[int, int, float, str, str]
 
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
-    """The recognizers one scan runs, flattened: gated patterns, keyword kinds, finders."""
+    """The recognizers one scan runs, flattened: gated patterns, keyword kinds, finders.
+
+    Patterns that need a digit are sorted by the longest digit run they need, so a scan takes
+    the prefix its text can match in one bisection; the others are gated on a literal or feature.
+    """
 
     patterns: tuple[tuple[re.Pattern[str], float, str, int, Recognizer, str], ...]
     keywords: tuple[tuple[str, Recognizer], ...]
     finders: tuple[Recognizer, ...]
+    digit_patterns: tuple[tuple[re.Pattern[str], float, str, int, Recognizer, str], ...] = ()
+    digit_runs: tuple[int, ...] = ()
+    other_patterns: tuple[tuple[re.Pattern[str], float, str, int, Recognizer, str], ...] = ()
 
     @classmethod
     def of(cls, recognizers: Iterable[Recognizer]) -> _Plan:
@@ -49,7 +59,10 @@ class _Plan:
                 keywords.append((r.keyword_kind, r))
             if r.finder is not None:
                 finders.append(r)
-        return cls(tuple(patterns), tuple(keywords), tuple(finders))
+        digit = sorted((p for p in patterns if p[3] > 0), key=lambda p: p[3])
+        other = [p for p in patterns if p[3] == 0]
+        return cls(tuple(patterns), tuple(keywords), tuple(finders), tuple(digit),
+                   tuple(p[3] for p in digit), tuple(other))
 
 
 class Scanner:
@@ -69,7 +82,7 @@ class Scanner:
         clitic_kinds = [k for r in self.recognizers if r.clitics
                         for k in (r.keyword_kind, r.context_kind, r.negative_kind, r.lead_kind)]
         self.lexicon = Lexicon(self._lexicon_entries(),
-                               clitic_kinds=frozenset([*clitic_kinds, "name:given", "name:family"]))
+                               clitic_kinds=frozenset([*clitic_kinds, "name:given", "name:family", "addr:street"]))
         self._plans: dict[frozenset[str] | None, _Plan] = {None: self._plan}
 
     def _lexicon_entries(self) -> Iterable[tuple[str, str, Any]]:
@@ -139,18 +152,22 @@ class Scanner:
             return []
         doc = Doc(text, match_text(text), {}, lang)
         hits = doc.hits = self.lexicon.find(doc.match)
-        run = doc.max_run()
-        features = doc.features
         candidates: list[Candidate] = []
-        for pattern, best, needs, min_digits, rec, context_kind in plan.patterns:
-            if min_digits > run:
-                continue
-            if needs:
-                present = features.get(needs)
-                if not (doc.has(needs) if present is None else present):
-                    continue
+        run = doc.max_run()
+        todo = plan.other_patterns
+        if run:
+            todo = plan.digit_patterns[:bisect_right(plan.digit_runs, run)] + todo
+        features = doc.features
+        for pattern, best, needs, _, rec, context_kind in todo:
             if best < min_score and (context_kind not in hits or best + rec.context_boost < min_score):
-                continue
+                continue  # a dict look-up: before the feature gate, which may search the text
+            if needs:
+                if needs in _FEATURES or needs.startswith("i:"):
+                    present = features.get(needs)
+                    if not (doc.has(needs) if present is None else present):
+                        continue
+                elif needs not in text:  # a literal (`@`, `°`, `212`): `in` is cheaper than a call
+                    continue
             for m in pattern.finditer(text):
                 start, end = m.span(rec.group)
                 base = best
@@ -160,7 +177,8 @@ class Scanner:
                         continue
                     if verdict is not True:
                         base = float(verdict)
-                score = _with_context(doc, rec, start, end, base)
+                score = _with_context(doc, rec, start, end, base) if rec.context or rec.negative \
+                    or rec.person_context else base
                 if score >= min_score:
                     candidates.append((start, end, score, rec.entity.value, rec.name))
         phrases: list[Candidate] = []
@@ -181,7 +199,7 @@ class Scanner:
 
             candidates.extend((s, e, sc, Entity.PERSON.value, _SPACY) for s, e, sc in spacy_people(text)
                               if sc >= min_score)
-        resolved = resolve_overlaps(candidates)
+        resolved = resolve_overlaps(_drop_names_in_addresses(candidates))
         if norm.starts is None:
             return resolved
         return [(*norm.span(s, e), sc, ent, name) for s, e, sc, ent, name in resolved]
@@ -197,7 +215,8 @@ class Scanner:
 def _with_context(doc: Doc, rec: Recognizer, start: int, end: int, base: float) -> float:
     score = base
     before, after = rec.window
-    if rec.context and doc.near(f"ctx:{rec.name}", start, end, before, after, rec.clause):
+    if ((rec.context and doc.near(f"ctx:{rec.name}", start, end, before, after, rec.clause))
+            or (rec.person_context and doc.near_person(start, end, before, after))):
         score += rec.context_boost
     if rec.negative and doc.near(f"neg:{rec.name}", start, end, before, after, rec.clause):
         score -= rec.negative_penalty
@@ -226,21 +245,44 @@ def _phrase(doc: Doc, rec: Recognizer, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# between two statements of one category in one phrase (`délégué du personnel et syndiqué à l'UMT`,
+# `mnadil f l7izb dyal pjd`, `مندوب الأجراء عن الكونفدرالية`): connector words only, no punctuation
+_STATEMENT_GAP = re.compile(
+    r"[ \t'’]{1,3}(?:(?:et|ou|w|wla|o|and|or|avec|with|à|au|aux|a|de|du|des|la|le|les|l|d|en|dans|chez|"
+    r"pour|for|in|at|of|the|dyal|dial|f|fi|m3a|b|و|او|أو|في|ف|ب|مع|من|عن|ديال|د|لدى|ل|un|une|a|an)"
+    r"[ \t'’]{1,3}){1,3}"
+)
+
+
 def _merge_phrases(text: str, phrases: list[Candidate]) -> list[Candidate]:
-    """Merge keyword findings of one entity that touch (`d'origine` + `sénégalaise`)."""
+    """Merge keyword findings of one entity that touch (`d'origine` + `sénégalaise`) or that only
+    connector words separate (`délégué du personnel et syndiqué à l'UMT`): one statement, one span."""
     if len(phrases) < 2:
         return phrases
     phrases.sort(key=lambda c: (c[3], c[0], -c[1]))
     merged = [phrases[0]]
     for c in phrases[1:]:
         last = merged[-1]
-        touching = c[0] <= last[1] or (c[0] - last[1] <= 8 and _PHRASE_GAP.fullmatch(text, last[1], c[0]))
+        touching = c[0] <= last[1] or (c[0] - last[1] <= 8 and _PHRASE_GAP.fullmatch(text, last[1], c[0])) \
+            or (c[0] - last[1] <= 24 and _STATEMENT_GAP.fullmatch(text, last[1], c[0]))
         if c[3] == last[3] and touching:
             name = last[4] if last[2] >= c[2] else c[4]
             merged[-1] = (last[0], max(last[1], c[1]), max(last[2], c[2]), last[3], name)
         else:
             merged.append(c)
     return merged
+
+
+_PERSON, _ADDRESS = Entity.PERSON.value, Entity.ADDRESS.value
+
+
+def _drop_names_in_addresses(candidates: list[Candidate]) -> list[Candidate]:
+    """Names inside an address are street or place names (`Rue Allal Ben Abdellah`), not people."""
+    addresses = [(c[0], c[1]) for c in candidates if c[3] == _ADDRESS]
+    if not addresses:
+        return candidates
+    return [c for c in candidates
+            if c[3] != _PERSON or not any(s <= c[0] and c[1] <= e for s, e in addresses)]
 
 
 def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:

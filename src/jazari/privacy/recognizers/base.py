@@ -18,6 +18,9 @@ _BOUNDARY = re.compile(r"[.!?;\n](?:\s|$)")
 FEATURES = {
     "digit": re.compile(r"[0-9]"),
     "arabic": re.compile("[\u0621-\u064a]"),
+    "upper_digit": re.compile(r"[0-9](?<=[A-Z][0-9])|[0-9](?<=[A-Z][ -][0-9])"),
+    # a digit run next to a lone Arabic letter (a plate: 12345-أ-6, 12345 و 22)
+    "ar_plate": re.compile(r"[0-9][ ]{0,2}[|/-]?[ ]{0,2}[\u0621-\u063a\u0641-\u064a](?![\u0621-\u064a])"),
     "letter_digit": re.compile(r"[0-9](?<=[A-Za-z][0-9])|[0-9](?<=[A-Za-z][ -][0-9])"),
     "decimal": re.compile(r"[0-9]\.[0-9]{2}"),
     "dotted_quad": re.compile(r"[0-9]\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]"),
@@ -26,7 +29,17 @@ FEATURES = {
     "ipv6": re.compile(r":[0-9A-Fa-f]{0,4}:"),
     "arabizi": re.compile(r"[23579](?:(?<=[A-Za-z][23579])|(?=[A-Za-z]))"),
 }
+# a character a feature cannot go without: a cheap `in` before the search
+_FEATURE_LITERALS = {"decimal": ".", "dotted_quad": ".", "ipv6": ":"}
 _DIGIT_RUN = re.compile(r"[0-9](?:[ .-]?[0-9])*")
+
+
+def _strong_cue(value: Any) -> bool:
+    return value in (2, 3, 4)  # name_cues.STRONG, ABBREVIATION, SELF (not weak cues such as `dyal`)
+
+
+def _unambiguous(value: Any) -> bool:
+    return value is False
 
 
 def lead(first: str, *not_after: str) -> str:
@@ -56,6 +69,9 @@ class Recognizer:
     Keywords may take `lead_ins` and `tails`, words that belong to the phrase when adjacent
     (`atteint de` + cancer); adjacent keyword findings of one entity merge into one phrase.
 
+    With `person_context`, a name cue (`Mme`, `السيد`) or an unambiguous gazetteer name in the window
+    counts as context too (the text speaks of a person).
+
     `validator(value)` returns False to drop a match, True to keep the pattern's score, or a
     float to use as the score (shape-dependent scores, at most the pattern's).
     """
@@ -77,6 +93,7 @@ class Recognizer:
     clause: bool = False
     group: int | str = 0
     clitics: bool = True
+    person_context: bool = False
     finder: Callable[[Doc, Recognizer], Iterable[Span]] | None = None
     lexicon: Callable[[], Iterable[tuple[str, str, Any]]] | None = None
 
@@ -131,7 +148,10 @@ class Doc:
         if found is None:
             rx = FEATURES.get(need)
             if rx is not None:
-                found = rx.search(self.text) is not None
+                # every feature but `arabic` has a digit: no digit, no search
+                literal = _FEATURE_LITERALS.get(need)
+                found = ((need == "arabic" or self.max_run() > 0) and (literal is None or literal in self.text)
+                         and rx.search(self.text) is not None)
             elif need.startswith("i:"):
                 found = need[2:] in self.match
             else:
@@ -143,12 +163,23 @@ class Doc:
         """The most digits in one run of digits separated by single spaces, dots or dashes."""
         if self._max_run < 0:
             best = 0
-            if self.has("digit"):
-                for run in _DIGIT_RUN.findall(self.text):
-                    if len(run) > best:
-                        best = max(best, len(run) - run.count(" ") - run.count(".") - run.count("-"))
+            for run in _DIGIT_RUN.findall(self.text):
+                if len(run) > best:
+                    best = max(best, len(run) - run.count(" ") - run.count(".") - run.count("-"))
             self._max_run = best
+            self.features["digit"] = best > 0
         return self._max_run
+
+    def near_person(self, start: int, end: int, before: int, after: int) -> bool:
+        """Whether a name cue or an unambiguous gazetteer name lies in the window around a span."""
+        lo, hi = start - before, end + after
+        places = self.hits.get("addr:city", ())
+        for kind, keep in (("name:cue", _strong_cue), ("name:given", _unambiguous), ("name:family", _unambiguous)):
+            for s, e, value in self.hits.get(kind, ()):
+                if (lo <= e <= start or end <= s <= hi) and keep(value) \
+                        and not any(ps <= s and e <= pe for ps, pe, _ in places):
+                    return True
+        return False
 
     def kind(self, kind: str) -> list[tuple[int, int, Any]]:
         """The hits of one lexicon kind, ordered by end."""

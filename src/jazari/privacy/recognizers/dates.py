@@ -39,21 +39,27 @@ _YEAR = r"(?:19|20)[0-9]{2}"
 _NUM_MONTH = r"(?:1[0-2]|0?[1-9])"
 
 
+_ISO = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})")
+_MONTH_FIRST = re.compile(r"(.+?)\.?[ ]{1,2}([0-9]{1,2})(?:st|nd|rd|th)?,?[ ]{1,2}([0-9]{4})")
+_NUMERIC = re.compile(r"([0-9]{1,2})[ ]?[/.-][ ]?([0-9]{1,2})[ ]?[/.-][ ]?([0-9]{2,4})")
+_NAMED = re.compile(r"(1er|[0-9]{1,2})[ .]{1,3}(.+?)\.?[ ,]{1,3}([0-9]{4})")
+
+
 def parse_date(value: str) -> dt.date | None:
     """The calendar date written in `value` (d/m/y, y-m-d or day month-name year), if it exists."""
     text = value.lower().strip()
-    iso = re.fullmatch(r"([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})", text)
-    month_first = re.fullmatch(r"(.+?)\.?[ ]{1,2}([0-9]{1,2})(?:st|nd|rd|th)?,?[ ]{1,2}([0-9]{4})", text)
+    iso = _ISO.fullmatch(text)
+    month_first = _MONTH_FIRST.fullmatch(text)
     if iso:
         y, m, d = (int(g) for g in iso.groups())
     elif month_first and month_first.group(1) in MONTHS:
         m, d, y = MONTHS[month_first.group(1)], int(month_first.group(2)), int(month_first.group(3))
     else:
-        numeric = re.fullmatch(r"([0-9]{1,2})[ ]?[/.-][ ]?([0-9]{1,2})[ ]?[/.-][ ]?([0-9]{2,4})", text)
+        numeric = _NUMERIC.fullmatch(text)
         if numeric:
             d, m, y = (int(g) for g in numeric.groups())
         else:
-            named = re.fullmatch(r"(1er|[0-9]{1,2})[ .]{1,3}(.+?)\.?[ ,]{1,3}([0-9]{4})", text)
+            named = _NAMED.fullmatch(text)
             if not named or named.group(2) not in MONTHS:
                 return None
             d = 1 if named.group(1) == "1er" else int(named.group(1))

@@ -38,7 +38,7 @@ CIN = Recognizer(
     name="ma_cin",
     entity=Entity.CIN,
     patterns=(
-        Pattern(rf"{_UPPER}[A-Z]?[ -]?[0-9]{{3,6}}(?!\w)", 0.6, needs="letter_digit", min_digits=3),
+        Pattern(rf"{_UPPER}[A-Z]?[ -]?[0-9]{{3,6}}(?!\w)", 0.6, needs="upper_digit", min_digits=3),
         Pattern(rf"{_LOWER}[a-z]?(?:-?[0-9]{{3,6}}| [0-9]{{5,6}})(?!\w)", 0.25, needs="letter_digit",
                 min_digits=3),
     ),
@@ -48,7 +48,11 @@ CIN = Recognizer(
         "pièce d'identité", "carte d'identité nationale", "n° cin", "numéro cin", "identity card",
         "national id", "id card", "بطاقة التعريف", "البطاقة الوطنية", "بطاقة التعريف الوطنية",
         "رقم البطاقة", "ب.ت.و", "ب ت و", "لاكارط", "la carte", "lakart", "l'carte", "karta", "cart",
-        "carte", "بطاقة",
+        "carte", "بطاقة", "البطاقة", "رقم البطاقة الوطنية", "البطاقة الوطنية للتعريف", "بطاقة التعريف الوطنية رقم",
+        "لاكارط ناسيونال", "الكارط ناسيونال", "الكارط", "لاكارت", "la carte nationale", "n° de la cin", "numéro de la cin",
+        "n° de la carte", "numéro de la carte nationale", "cnie n°", "carte d'identité nationale électronique",
+        "lakarte", "lakart nasional", "karta nationale", "l'cin", "national identity card", "id number",
+        "identity number", "البطاقة الوطنية رقم", "ب ت و رقم",
     ),
     context_boost=0.35,
     needs="digit",
@@ -60,7 +64,7 @@ CNSS = Recognizer(
     name="ma_cnss",
     entity=Entity.CNSS,
     patterns=(
-        Pattern(rf"{_DIGIT_START}[0-9]{{2}}[ .]?[0-9]{{3}}[ .]?[0-9]{{3}}(?![\w/-])(?![ .,][0-9])", 0.2,
+        Pattern(rf"{_DIGIT_START}[0-9]{{2}}[ .-]?[0-9]{{3}}[ .-]?[0-9]{{3}}(?![\w/-])(?![ .,][0-9])", 0.2,
                 min_digits=9),
         Pattern(rf"{_DIGIT_START}[0-9]{{6}}(?![\w/-])(?![ .,][0-9])", 0.15, min_digits=7),
     ),
@@ -69,7 +73,11 @@ CNSS = Recognizer(
         "securite sociale", "immatriculation cnss", "n° d'immatriculation", "numéro d'immatriculation",
         "affiliation", "n° d'affiliation", "numéro d'affiliation", "affilié", "immatriculé",
         "الضمان الاجتماعي", "الصندوق الوطني للضمان الاجتماعي", "رقم التسجيل", "رقم الانخراط",
-        "social security", "ضمان", "damane",
+        "social security", "ضمان", "damane", "الضمان", "رقم الضمان", "بطاقة الضمان", "كارط الضمان",
+        "الكارط د الضمان", "لاكارط د الضمان", "الكارط ديال الضمان", "رقم الضمان الاجتماعي", "الضمان الإجتماعي",
+        "dman", "ddaman", "ddamane", "damane ijtima3i", "lcnss", "cnss dyali", "n° cnss", "numéro cnss",
+        "matricule cnss", "carte cnss", "la carte cnss", "social security number", "national social security",
+        "ssn", "numéro d'immatriculation cnss", "سي إن إس إس",
     ),
     context_boost=0.7,
     negative=("commande", "facture", "prix", "total", "montant", "réf", "ref", "order", "invoice", "dh",
@@ -90,7 +98,7 @@ PASSPORT = Recognizer(
     name="ma_passport",
     entity=Entity.PASSPORT,
     patterns=(
-        Pattern(rf"{_UPPER}[A-Z]?[ -]?[0-9]{{6,8}}(?!\w)", 0.5, needs="letter_digit", min_digits=6),
+        Pattern(rf"{_UPPER}[A-Z]?[ -]?[0-9]{{6,8}}(?!\w)", 0.5, needs="upper_digit", min_digits=6),
         Pattern(rf"{_LOWER}[a-z]?[ -]?[0-9]{{6,8}}(?!\w)", 0.25, needs="letter_digit", min_digits=6),
     ),
     validator=passport_score,
@@ -127,11 +135,15 @@ _PLATE_START = lead("[0-9]", r"\w", "[0-9][.,]")
 _PLATE_END = r"(?!\w|[.,][0-9])"
 
 
+_NUMBERS = re.compile(r"[0-9]+")
+_WW = re.compile(r"(?i)WW[ -]?[0-9]{5,6}")
+
+
 def valid_plate(value: str) -> bool:
     """Whether a plate has a serial (1-6 digits) on one side and a region code 1-89 on the other."""
-    numbers = re.findall(r"[0-9]+", value)
+    numbers = _NUMBERS.findall(value)
     if len(numbers) != 2:
-        return bool(re.fullmatch(r"(?i)WW[ -]?[0-9]{5,6}", value))
+        return bool(_WW.fullmatch(value))
     left, right = numbers
     return (1 <= int(right) <= 89 and int(left) > 0) or (1 <= int(left) <= 89 and len(right) >= 3)
 
@@ -141,12 +153,12 @@ PLATE = Recognizer(
     entity=Entity.PLATE,
     patterns=(
         Pattern(rf"{_PLATE_START}[0-9]{{0,5}}{_BAR}{_AR_PLATE}{_BAR}[0-9]{{1,6}}{_PLATE_END}", 0.8,
-                needs="arabic"),
+                needs="ar_plate"),
         Pattern(rf"{_PLATE_START}[0-9]{{2,5}}[ ]{{1,2}}(?!و){_AR_PLATE}[ ]{{1,2}}[0-9]{{1,2}}{_PLATE_END}",
-                0.6, needs="arabic"),
+                0.6, needs="ar_plate"),
         Pattern(rf"{_PLATE_START}[0-9]{{0,5}}[ ]{{1,2}}{_AR_PLATE}[ ]{{1,2}}[0-9]{{1,2}}{_PLATE_END}",
-                0.4, needs="arabic"),
-        Pattern(rf"{_PLATE_START}[0-9]{{0,5}}{_BAR}[A-Z]{_BAR}[0-9]{{1,2}}{_PLATE_END}", 0.35),
+                0.4, needs="ar_plate"),
+        Pattern(rf"{_PLATE_START}[0-9]{{0,5}}{_BAR}[A-Z]{_BAR}[0-9]{{1,6}}{_PLATE_END}", 0.35),
         Pattern(rf"{_PLATE_START}[0-9]{{2,5}}[ ][A-Z][ ][0-9]{{1,2}}{_PLATE_END}", 0.25),
         Pattern(r"W(?<!\wW)W[ -]?[0-9]{5,6}(?!\w)", 0.4, needs="WW"),
     ),
@@ -156,7 +168,13 @@ PLATE = Recognizer(
         "véhicule", "vehicule", "voiture", "auto", "camion", "moto", "taxi", "لوحة", "رقم اللوحة",
         "لوحة الترقيم", "الترقيم", "السيارة", "سيارة", "الطوموبيل", "tomobil", "tonobil", "tomobile",
         "lmatricule", "الماتريكول", "ماتريكول", "الماتريكولا", "car", "plate", "license plate",
-        "licence plate", "registration", "vehicle",
+        "licence plate", "registration", "vehicle", "bus", "autobus", "autocar", "minibus", "camionnette",
+        "tracteur", "fourgon", "fourgonnette", "scooter", "motocyclette", "triporteur", "pick-up", "van", "truck",
+        "lorry", "motorbike", "motorcycle", "حافلة", "الحافلة", "طاكسي", "الطاكسي", "شاحنة", "الشاحنة",
+        "دراجة نارية", "الدراجة النارية", "موطور", "الموطور", "طوبيس", "الطوبيس", "كاميو", "الكاميو",
+        "بيكوب", "تريبورتور", "ماتريكول", "tobis", "tobiss", "lkamio", "kamio", "motor", "lmotor", "sayara",
+        "siyara", "tomobil dyali", "immatriculé sous", "immatriculée sous", "mle", "plaque n°",
+        "véhicule immatriculé", "لوحة ترقيم", "رقم الترقيم", "المسجلة تحت رقم", "المسجل تحت رقم",
     ),
     context_boost=0.5,
     window=(64, 24),

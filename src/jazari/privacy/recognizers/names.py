@@ -40,7 +40,10 @@ _FIRST_LATIN = re.compile(r"([A-ZÀ-ÖØ-Þ][\w'’-]{1,24})(?![\w])")
 _FIRST_ARABIC = re.compile(r"([\u0621-\u064a]{2,20})(?![\w])")
 _PREV_LATIN_CAPS = re.compile(r"(?<![\w])([A-Z][A-Z'’-]{2,24})[ \t]{1,2}$")
 _PREV_WORD = re.compile(r"([\u0621-\u064a]{2,20})[ \t]{1,2}$")
-_AFTER_CUE = re.compile(r"[ \t]{0,2}[:,]?[ \t]{0,3}")
+_AFTER_CUE = re.compile(
+    r"\.?[ \t]{0,2}(?:\((?:e|ة|s)\)[ \t]{0,2})?(?:(?:أدناه|ادناه|أسفله|اسفله|ci-dessous|below)[ \t]{0,2})?"
+    r"[:,،\-]?[ \t]{0,3}"
+)
 _AFTER_ABBREVIATION = re.compile(r"\.?[ \t]{1,3}")
 _STREET_GAP = re.compile(
     r"[ .]{0,3}(?:(?:de|du|des|la|sidi|moulay|my|lalla|al|el|ibn|ben|bnou|imam|cheikh|prince|princesse|roi|"

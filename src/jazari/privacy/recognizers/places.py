@@ -14,7 +14,7 @@ from jazari.privacy.recognizers.base import Doc, Pattern, Recognizer, Span
 LAT_RANGE = (20.7, 36.0)
 LON_RANGE = (-17.2, -0.9)
 
-_NUMBER = re.compile(r"[-−]?[0-9]+(?:\.[0-9]+)?")
+_NUMBER = re.compile(r"[-−]?[0-9]+(?:[.,][0-9]+)?")
 _HEMISPHERE = re.compile(r"(?<![A-Za-z])[NSEWO](?![A-Za-z])")
 _DMS_VALUE = re.compile(
     r"([0-9]{1,3})°[ ]?([0-9]{1,2}(?:[.,][0-9]+)?)['′’]?[ ]?(?:([0-9]{1,2}(?:[.,][0-9]+)?))?"
@@ -28,7 +28,7 @@ def in_morocco(lat: float, lon: float) -> bool:
 
 def valid_gps_decimal(value: str) -> bool:
     """Whether a decimal pair (lat, lon or lon, lat; N/S/E/W/O letters allowed) is in Morocco."""
-    numbers = [float(n.replace("−", "-")) for n in _NUMBER.findall(value)]
+    numbers = [float(n.replace("−", "-").replace(",", ".")) for n in _NUMBER.findall(value)]
     if len(numbers) != 2:
         return False
     a, b = numbers
@@ -58,23 +58,34 @@ def valid_gps_dms(value: str) -> bool:
 
 
 _LAT = r"[-−]?[0-9]{1,2}\.[0-9]"
-_GPS_START = r"(?=[-−0-9])(?<![\w.-])"
+_GPS_START = r"(?=[-−0-9NSEWO])(?<![\w.-])"
+_GPS_END = r"(?!\w|\.[0-9])"  # a sentence may end right after the pair (`..., -13.2033.`)
+_PAIR_SEP = r"(?:[ ]{0,2}[,;/،][ ]{0,2}|[ ]{1,2}|\t)"
+_NS, _EW = r"(?:[NS][ ]?)?", r"(?:[EWO][ ]?)?"
+_LAT_WORD = r"(?:(?i:lat(?:itude)?\.?)|خط العرض|العرض)"
+_LON_WORD = r"(?:(?i:lo?ng?(?:itude)?\.?)|خط الطول|الطول)"
 _GPS_CONTEXT = (
     "gps", "coordonnées", "coordonnees", "coordonnées gps", "position", "localisation", "latitude",
     "longitude", "location", "coordinates", "maps", "google maps", "موقع", "الموقع", "إحداثيات",
-    "الإحداثيات", "لوكاسيون", "localisation dyali", "blasti", "جي بي إس",
+    "الإحداثيات", "لوكاسيون", "localisation dyali", "blasti", "جي بي إس", "lpozision", "pozision",
+    "lblasa", "blasa", "l'emplacement", "emplacement", "situé à", "située à", "se trouve à", "pin",
+    "position gps", "géolocalisation", "geolocation", "located at", "المكان", "مكاني", "بلاصتي",
+    "البلاصة", "لوكاليزاسيون", "الإحداثيات الجغرافية", "lokalizasion", "localisation gps",
 )
 
 GPS = Recognizer(
     name="gps_decimal",
     entity=Entity.GPS,
     patterns=(
-        Pattern(rf"{_GPS_START}{_LAT}{{3,8}}°?(?:[ ]?[NS])?(?:[ ]?[,;/][ ]?|[ ]{{1,2}})"
-                rf"{_LAT}{{3,8}}°?(?:[ ]?[EWO])?(?![\w.])", 0.75, needs="decimal"),
-        Pattern(rf"{_GPS_START}{_LAT}{{2}}°?(?:[ ]?[NS])?[ ]?[,;/][ ]?{_LAT}{{2}}°?(?:[ ]?[EWO])?(?![\w.])",
-                0.4, needs="decimal"),
-        Pattern(rf"(?i:lat(?:itude)?)[ ]?[:=]?[ ]?{_LAT}{{1,8}}[ ]?[,;]?[ ]?"
-                rf"(?i:lo?ng?(?:itude)?)[ ]?[:=]?[ ]?{_LAT}{{1,8}}(?![\w.])", 0.85, needs="i:lat"),
+        Pattern(rf"{_GPS_START}{_NS}{_LAT}{{3,8}}°?(?:[ ]?[NS])?{_PAIR_SEP}"
+                rf"{_EW}{_LAT}{{3,8}}°?(?:[ ]?[EWO])?{_GPS_END}", 0.75, needs="decimal"),
+        Pattern(rf"{_GPS_START}{_LAT}{{2}}°?(?:[ ]?[NS])?[ ]{{0,2}}[,;/،][ ]{{0,2}}{_LAT}{{2}}°?(?:[ ]?[EWO])?"
+                rf"{_GPS_END}", 0.4, needs="decimal"),
+        # decimal commas, the pair split by a semicolon, a slash or a spaced separator: 33,5731 ; -7,5898
+        Pattern(rf"{_GPS_START}[-−]?[0-9]{{1,2}},[0-9]{{4,8}}°?(?:[ ]?[NS])?(?:[ ]{{0,2}}[;/][ ]{{0,2}}|[ ]{{1,2}})"
+                rf"[-−]?[0-9]{{1,2}},[0-9]{{4,8}}°?(?:[ ]?[EWO])?(?![\w]|[.,][0-9])", 0.45, needs=","),
+        Pattern(rf"{_LAT_WORD}[ ]?[:=]?[ ]?{_LAT}{{1,8}}°?[ ]?[,;،]?[ ]?(?:(?:et|and|و)[ ]?)?"
+                rf"{_LON_WORD}[ ]?[:=]?[ ]?{_LAT}{{1,8}}°?{_GPS_END}", 0.85, needs="decimal"),
     ),
     validator=valid_gps_decimal,
     context=_GPS_CONTEXT,
@@ -107,7 +118,9 @@ STREET_WORDS: dict[str, bool] = {
     "lots": True, "ksar": True, "kasbah": True, "dar": True, "villa": True, "imm": True, "immeuble": True,
     "زنقة": False, "شارع": False, "حي": False, "درب": False, "تجزئة": False, "إقامة": False,
     "اقامة": False, "زقاق": False, "دوار": False, "ممر": False, "ساحة": False, "عمارة": False,
-    "طريق": False, "قصر": False, "الحي": False, "بلوك": False,
+    "طريق": False, "قصر": False, "الحي": False, "بلوك": False, "زاوية": False, "ركن": False,
+    "تقاطع": False, "ملتقى": False, "زنيقة": False, "الإقامة": False, "التجزئة": False,
+    "جنان": False, "عرصة": False, "pk": True,
 }
 UNIT_WORDS = (
     "imm", "immeuble", "appt", "app", "apt", "appartement", "étage", "etage", "bloc", "villa",
@@ -116,7 +129,8 @@ UNIT_WORDS = (
     "jma3a", "cercle", "caidat", "قيادة", "دائرة",
 )
 # Arabic keywords that are also ordinary words: the next word must be a name (ال...) or a number
-_WEAK_AR = frozenset({"حي", "الحي", "درب", "طريق", "قصر", "ساحة", "ممر"})
+_WEAK_AR = frozenset({"حي", "الحي", "درب", "طريق", "قصر", "ساحة", "ممر", "زاوية", "ركن", "تقاطع", "ملتقى",
+                      "جنان", "عرصة"})
 _CONNECTORS = frozenset(
     (
         "de", "du", "des", "la", "le", "les", "l", "d", "el", "al", "ibn", "ben", "bnou", "bin", "ould",
@@ -136,15 +150,24 @@ _AR_STOP = frozenset(
 )
 _TOKEN = re.compile(
     r"[ \t]{0,3}(?:(?P<num>(?:N°|n°|Nº|nº|No\.?)?[ ]?[0-9]{1,5}(?![0-9]|[.\-/][0-9]|[ ][0-9]{2})"
-    r"(?:[ ]?(?:bis|ter|[A-Za-z])(?!\w))?)"
+    r"(?:[ ]?(?:bis|ter|مكرر|[A-Za-z])(?!\w))?)"
     r"|(?P<ar>[\u0621-\u064a]{1,20})|(?P<lat>[^\W\d_](?:[\w'’-]|\.(?=\w)){0,30})|(?P<comma>[,،]))"
 )
 _HOUSE_BEFORE = re.compile(
-    r"(?<![0-9])(?:(?:N°|n°|Nº|No\.?|numéro|رقم)[ ]?)?[0-9]{1,4}(?:[ ]?(?:bis|ter))?[ ]?,?[ ]{0,2}$"
+    r"(?<![0-9])(?:(?:N°|n°|Nº|No\.?|numéro|رقم)[ ]?)?[0-9]{1,4}(?:[ ]?(?:bis|ter|مكرر))?[ ]?[,،]?[ ]{0,2}$"
+)
+# a flat, building or floor written before the street: `Appartement 7, Résidence ...`, `شقة 3، عمارة 5، ...`
+_UNIT_BEFORE = re.compile(
+    r"(?<![\w])(?:(?i:app(?:artement)?|appt|apt|imm(?:euble)?|bloc|villa|étage|etage|flat|apartment|porte)"
+    r"|شقة|الشقة|عمارة|العمارة|الطابق|طابق|بلوك|الرقم|رقم)\.?[ ]{0,2}(?:N°|n°|Nº|No\.?|رقم)?[ ]?"
+    r"[0-9]{1,4}(?:[ ]?(?:bis|ter|مكرر|[A-Za-z](?!\w)))?[ ]?[,،-]?[ ]{0,2}"
+    r"(?:(?:(?i:imm(?:euble)?|bloc|étage|etage)|عمارة|العمارة|الطابق|بلوك)\.?[ ]{0,2}[0-9]{1,4}[ ]?[,،-]?[ ]{0,2})?$"
 )
 _POSTAL = re.compile(r"[0-9]{5}")
 _ROMAN = re.compile(r"[IVX]{1,4}")
 _MAX_TOKENS = 24
+_AR_CLITICS = "وبلف"
+_CORNERS = frozenset({"زاوية", "ركن", "تقاطع", "ملتقى"})
 
 
 @cache
@@ -194,6 +217,11 @@ def find_addresses(doc: Doc, recognizer: Recognizer) -> Iterable[Span]:
             continue
         head = _HOUSE_BEFORE.search(text, max(0, start - 24), start)
         first = head.start() if head and head.end() == start else start
+        for at in (start, first):
+            unit = _UNIT_BEFORE.search(text, max(0, at - 48), at)
+            if unit and unit.end() == at and last_end <= unit.start() < first:
+                first, head = unit.start(), head or unit
+                break
         stop, strength = found
         score = recognizer.score + (0.15 if head or strength >= 1 else 0.0) + (0.15 if strength >= 2 else 0.0)
         spans.append((first, stop, min(score, 0.95)))
@@ -213,6 +241,7 @@ def _walk(
     arabic = "\u0621" <= text[start] <= "\u064a"
     keyword = text[start:end].lower()
     weak = arabic and keyword in _WEAK_AR
+    corner = keyword in _CORNERS  # `زاوية شارع ...`: only before another street keyword
     lower_words = 2 if keyword in _DARIJA else 0
     pos, stop, names, strength, words, tokens, pending = end, end, 0, 0, 0, 0, -1
     if pos < len(text) and text[pos] == ".":
@@ -232,10 +261,14 @@ def _walk(
             pos, words, pending = stop, words + 1, -1 if names == 1 else 0
             strength = 2 if names > 1 else strength
             continue
+        if t0 + 1 in keywords and text[t0] in _AR_CLITICS and kind == "ar":
+            t0 += 1  # `وزنقة`: and-street, at a corner
         if t0 in keywords:
             stop = pos = keywords[t0] + (text[keywords[t0]:keywords[t0] + 1] == ".")
-            words, pending = 0, -1
+            words, pending, weak, corner = 0, -1, False, False
             continue
+        if corner:
+            return pos, -1
         if kind == "num":
             postal = _POSTAL.fullmatch(word.strip()) is not None
             if (postal and not names) or (pending > 0 and not postal):

@@ -22,6 +22,21 @@ PERSONAL_CUES = (
     "مريضة", "مصاب", "مصابة", "يعاني من", "تعاني من", "عضو", "منخرط", "منخرطة", "هو", "هي", "أنا",
     "fih", "fiha", "3ndo", "3ndha", "mrid", "mrida", "ana", "rah", "raha", "son", "sa", "his", "her",
     "kaydir", "عندو", "عندها", "لديه", "لديها", "treated for", "suffering from", "traité pour",
+    # people in records and messages: roles, kin, pronouns (fr, ar, Darija, en)
+    "il a", "elle a", "j'ai", "il était", "elle était", "he has", "she has", "i have", "he was", "she was",
+    "l'intéressé", "l'intéressée", "le salarié", "la salariée", "l'employé", "l'employée", "l'agent",
+    "le candidat", "la candidate", "le demandeur", "la demandeuse", "l'élève", "l'étudiant", "l'étudiante",
+    "mon père", "ma mère", "mon fils", "ma fille", "mon frère", "ma sœur", "mon mari", "ma femme",
+    "son mari", "sa femme", "son fils", "sa fille", "son père", "sa mère", "lui", "elle", "mes", "ses",
+    "my", "mine", "his wife", "her husband", "my father", "my mother", "my son", "my daughter",
+    "employee", "applicant", "the patient", "hospitalisé", "hospitalisée", "dossier médical",
+    "الأجير", "الأجيرة", "الموظف", "الموظفة", "المعني بالأمر", "المعنية بالأمر", "المريض", "المريضة",
+    "ابني", "ابنتي", "بنتي", "ولدي", "أمي", "أبي", "زوجي", "زوجتي", "زوجها", "زوجته", "ابنه", "ابنته",
+    "خويا", "ختي", "مراتو", "راجلها", "باه", "مو", "يتعالج", "تتعالج", "كيتعالج",
+    "كتتعالج", "داير", "دايرة", "عندي", "هو", "هي", "ديالو", "ديالها", "3ndi", "bba", "mmi", "weldi",
+    "benti", "mrato", "rajlha", "khouya", "khti", "howa", "hiya", "dyalo", "dyalha",
+    "kayt3alej", "katt3alej", "rah", "raha", "salarié", "salariée", "employé", "employée",
+    "ملف", "le dossier de", "dossier de", "the file of", "ملف السيد", "ملف السيدة",
 )
 
 
@@ -46,7 +61,7 @@ def _recognizers() -> tuple[Recognizer, ...]:
         for suffix, kind, score, boost in (("", "strong", 0.55, 0.2), ("_weak", "weak", 0.3, 0.3)):
             made.append(Recognizer(
                 name=name + suffix, entity=entity, keywords=words[(entity.value, kind)], score=score,
-                context=PERSONAL_CUES, context_boost=boost, lead_ins=leads, tails=tails,
+                context=PERSONAL_CUES, context_boost=boost, lead_ins=leads, tails=tails, person_context=True,
             ))
     return tuple(made)
 
