@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import duckdb
 import pyarrow as pa
 import pyarrow.dataset as pads
 from sqlalchemy import func, select
@@ -20,6 +19,7 @@ from jazari.governance.access import can, require
 from jazari.governance.actors import Actor
 from jazari.governance.models import Institute
 from jazari.privacy.columns import ColumnScan
+from jazari.store import duck
 from jazari.store.database import Database
 from jazari.store.lake import Lake
 
@@ -214,7 +214,7 @@ class DatasetService:
         if offset < 0 or not 0 < limit <= MAX_PAGE:
             raise InputError(f"offset must be >= 0 and limit between 1 and {MAX_PAGE}", field="limit")
         found, data = self.scan(actor, ref, version)
-        con = duckdb.connect()
+        con = duck.connect()
         try:
             con.register("v", data)
             page = con.sql(f"SELECT * FROM v LIMIT {int(limit)} OFFSET {int(offset)}").to_arrow_table()

@@ -34,6 +34,7 @@ from jazari.privacy.operators import suppress_small_groups
 from jazari.privacy.policy import PolicyConfig, PrivacyPolicy, apply_policy, output_schema
 from jazari.privacy.report import PrivacyReport
 from jazari.privacy.risk import k_anonymity_report
+from jazari.store import duck
 from jazari.store.lake import Lake
 
 log = logging.getLogger(__name__)
@@ -176,7 +177,7 @@ def run_ingest(source: Source, plan: IngestPlan, lake: Lake, progress: Progress)
         quarantine_version = _commit_quarantine(lake, plan, quarantine.path)
     progress(0.9, "profiling")
     files = lake.files(plan.data_path, delta_version)
-    con = duckdb.connect()
+    con = duck.connect()
     try:
         if files:
             relation = "read_parquet([" + ", ".join(f"'{_sql_path(Path(f))}'" for f in files) + "])"
@@ -248,7 +249,7 @@ def _suppress(reader: pa.RecordBatchReader, policy: PrivacyPolicy, staged: Path)
     with pq.ParquetWriter(staged, reader.schema) as writer:
         for batch in reader:
             writer.write_batch(batch)
-    con = duckdb.connect()
+    con = duck.connect()
     kept = suppress_small_groups(con.sql(f"SELECT * FROM read_parquet('{_sql_path(staged)}')"),
                                  list(policy.quasi_identifiers), policy.k)
     return pa.RecordBatchReader.from_batches(
@@ -278,7 +279,7 @@ def _deduplicate(
         pq.write_table(with_row.empty_table(), staged)
     else:
         writer.close()
-    con = duckdb.connect()
+    con = duck.connect()
     relation = f"read_parquet('{_sql_path(staged)}')"
     dups = find_duplicates(con, relation, schema)
     if dups.num_rows:

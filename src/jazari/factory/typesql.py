@@ -18,6 +18,7 @@ import pyarrow as pa
 from jazari.errors import SchemaError
 from jazari.factory.findings import ERRORS, ROW
 from jazari.factory.schema import Field, TableSchema
+from jazari.store import duck
 
 SPACES = " \u00a0\u202f\u2009"
 TRIM_CHARS = ("\t\n\v\f\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
@@ -50,7 +51,7 @@ def worker_connection() -> duckdb.DuckDBPyConnection:
     """This thread's (and process's) DuckDB connection, created once, in UTC."""
     con = getattr(_local, "con", None)
     if con is None or getattr(_local, "pid", None) != os.getpid():
-        con = duckdb.connect(":memory:")
+        con = duck.connect()
         con.execute("SET TimeZone = 'UTC'")
         _local.con, _local.pid = con, os.getpid()
     return con

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from jazari.errors import InputError
+from jazari.store import duck
 
 Span = Any  # a scanner Finding (attributes entity/start/end) or a tuple (entity, start, end, ...)
 Data = pa.Table | pa.RecordBatch
@@ -166,7 +167,7 @@ def suppress_small_groups(data: Any, quasi_identifiers: Sequence[str], k: int) -
     table = pa.Table.from_batches([data]) if isinstance(data, pa.RecordBatch) else data
     keys = table.select(list(quasi_identifiers)).append_column(
         "_jz_row", pa.array(range(table.num_rows), pa.int64()))
-    con = duckdb.connect()
+    con = duck.connect()
     try:
         con.register("_t", keys)
         rows = pa.table(con.sql(f"SELECT _jz_row FROM (SELECT _jz_row, count(*) OVER (PARTITION BY {qis}) "

@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from jazari.errors import InputError
 from jazari.privacy.operators import quote
+from jazari.store import duck
 
 #: Group-size histogram buckets (inclusive bounds; None = no upper bound).
 BUCKETS: tuple[tuple[int, int | None], ...] = (
@@ -31,7 +32,7 @@ def _relation(source: Any, table: str | None) -> tuple[duckdb.DuckDBPyRelation, 
             raise InputError("a DuckDB connection needs the name of the table or view to report on",
                              hint="pass table='name'")
         return source.table(table), None
-    con = duckdb.connect()
+    con = duck.connect()
     if isinstance(source, (pa.Table, pa.RecordBatch)):
         return con.from_arrow(source), con
     if isinstance(source, str):

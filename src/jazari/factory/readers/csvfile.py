@@ -20,6 +20,7 @@ from jazari.errors import FileFormatError, FileTooLargeError, InputError, Jazari
 from jazari.factory.readers import encoding as enc
 from jazari.factory.readers.columns import TempFile, check_cell_sizes, column_names, too_large_cell
 from jazari.factory.readers.dialect import Dialect, sniff
+from jazari.store import duck
 
 SAMPLE_BYTES = 1 << 20
 _LINE = re.compile(r"CSV Error on Line: (\d+)")
@@ -84,7 +85,7 @@ class CsvSource:
                 self._temp = TempFile(self._tmp_dir, ".csv")
                 enc.transcode(self.path, self.encoding, self._temp.path, guard=self._guard)
                 target = self._temp.path
-            self._con = duckdb.connect()
+            self._con = duck.connect()
             next_row = self.first_row_number
             for batch in _translated(self._con, self._query(), target, self):
                 batch = pa.RecordBatch.from_arrays(batch.columns, schema=self.schema)

@@ -21,6 +21,7 @@ import pyarrow as pa
 from jazari.errors import FileFormatError, FileTooLargeError, JazariError
 from jazari.factory.readers import encoding as enc
 from jazari.factory.readers.columns import TempFile, check_cell_sizes, column_names
+from jazari.store import duck
 
 _MALFORMED = re.compile(r"Malformed JSON in file .*?, at byte (\d+) in (line|record/value) (\d+): (.*)")
 _GUESSED = re.compile(r"\b(TIMESTAMP WITH TIME ZONE|TIMESTAMP|DATE|TIME|UUID)\b")
@@ -39,7 +40,7 @@ class JsonSource:
         forced = options.encoding is not None
         self.encoding = enc.normalize(options.encoding) if forced else enc.detect(path)
         self._temp: TempFile | None = None
-        self._con: duckdb.DuckDBPyConnection | None = duckdb.connect()
+        self._con: duckdb.DuckDBPyConnection | None = duck.connect()
         try:
             self._target = path
             if self.encoding not in enc.UTF8:
@@ -106,7 +107,7 @@ class JsonSource:
             if not self._select:
                 return
             if self._con is None:
-                self._con = duckdb.connect()
+                self._con = duck.connect()
             next_row = 1
             reader = None
             while True:
