@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import itertools
 import logging
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,6 +43,7 @@ log = logging.getLogger(__name__)
 
 Progress = Callable[[float, str], None]
 ROW = "_row"
+WORKERS = 2  # batches cast and validated at once (pyarrow and DuckDB release the GIL)
 
 
 @dataclass(frozen=True)
@@ -134,31 +137,42 @@ def run_ingest(source: Source, plan: IngestPlan, lake: Lake, progress: Progress)
     counts = {"read": 0, "bad": 0}
     first_row = source.first_row_number
 
+    def check(batch: pa.RecordBatch, first: int) -> tuple[pa.RecordBatch, int, pa.RecordBatch | None]:
+        """Cast, validate and split one batch: pure, so batches run on worker threads."""
+        batch = batch.append_column(ROW, pa.array(range(first, first + batch.num_rows), pa.int64()))
+        good, bad = split_batch(validate_batch(validate_config, cast_batch(cast_config, batch)))
+        return good, bad.num_rows, quarantine_records(bad) if bad.num_rows else None
+
     def typed() -> Iterator[pa.RecordBatch]:
-        next_row = first_row
-        for batch in itertools.chain(sample, batches):
-            rows = pa.array(range(next_row, next_row + batch.num_rows), pa.int64())
-            next_row += batch.num_rows
-            counts["read"] += batch.num_rows
-            batch = batch.append_column(ROW, rows)
-            checked = validate_batch(validate_config, cast_batch(cast_config, batch))
-            good, bad = split_batch(checked)
-            if bad.num_rows:
-                records = quarantine_records(bad)
-                report.update(records)
-                if plan.strict:
-                    raise ValidationFailed(
-                        f"{bad.num_rows} row(s) in the first {counts['read']:,} have findings "
-                        "and --strict refuses them",
-                        hint="see the findings with --json, fix the file or drop --strict",
-                        file=str(source.path),
-                        findings=report.finalize(rows_read=counts["read"]).get("findings", [])[:5],
-                    )
-                quarantine.write(records)
-                counts["bad"] += bad.num_rows
-            fraction = getattr(source, "fraction", None)
-            progress(0.05 + 0.75 * (fraction() if callable(fraction) else 0.5), f"{counts['read']:,} rows read")
-            yield good
+        with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="jazari-stage") as pool:
+            pending: deque[Future[tuple[pa.RecordBatch, int, pa.RecordBatch | None]]] = deque()
+            next_row = first_row
+            for batch in itertools.chain(sample, batches):
+                pending.append(pool.submit(check, batch, next_row))
+                next_row += batch.num_rows
+                counts["read"] += batch.num_rows
+                if len(pending) > WORKERS:
+                    yield take(pending.popleft().result())
+            while pending:
+                yield take(pending.popleft().result())
+
+    def take(result: tuple[pa.RecordBatch, int, pa.RecordBatch | None]) -> pa.RecordBatch:
+        """Account for one checked batch, in file order, and pass its good rows on."""
+        good, bad_rows, records = result
+        if records is not None:
+            report.update(records)
+            if plan.strict:
+                raise ValidationFailed(
+                    f"{bad_rows} row(s) in the first {counts['read']:,} have findings and --strict refuses them",
+                    hint="see the findings with --json, fix the file or drop --strict",
+                    file=str(source.path),
+                    findings=report.finalize(rows_read=counts["read"]).get("findings", [])[:5],
+                )
+            quarantine.write(records)
+            counts["bad"] += bad_rows
+        fraction = getattr(source, "fraction", None)
+        progress(0.05 + 0.75 * (fraction() if callable(fraction) else 0.5), f"{counts['read']:,} rows read")
+        return good
 
     unique = [f.name for f in schema.fields if f.constraints.get("unique")] + list(schema.primary_key or [])
     scan = ColumnScan(arrow_schema.names)

@@ -4,7 +4,7 @@ Passes over the data: a row count (free on Parquet), one aggregate for every col
 statistics, one aggregate for every histogram (and top-value candidates of high-cardinality
 strings on big data), then one small GROUP BY per column that gets top values.
 Up to `exact_distinct_limit` rows, distinct counts, quantiles and top values are exact; above it
-they use `approx_count_distinct`, `approx_quantile` and `approx_top_k` (whose candidates are
+they use `approx_count_distinct`, `reservoir_quantile` (65,536 values) and `approx_top_k` (whose candidates are
 then counted exactly). `Profile.exact` says which was used.
 """
 
@@ -197,10 +197,12 @@ def _stat_sql(i: int, q: str, kind: str, exact: bool) -> list[str]:
     keep = f"FILTER (WHERE {_finite(q, kind)})"
     if kind in _NUMERIC:
         d = f"{q}::DOUBLE"
-        quantile = "quantile_cont" if exact else "approx_quantile"
+        # big data: quantiles from a 65,536-value reservoir (about 10x cheaper than approx_quantile)
+        quantile = (f"quantile_cont({d}, {list(QUANTILES.values())})" if exact
+                    else f"reservoir_quantile({d}, {list(QUANTILES.values())}, 65536)")
         parts += [f"min({q}) {keep} AS c{i}_min", f"max({q}) {keep} AS c{i}_max",
                   f"avg({d}) {keep} AS c{i}_mean", f"stddev_samp({d}) {keep} AS c{i}_std",
-                  f"{quantile}({d}, {list(QUANTILES.values())}) {keep} AS c{i}_q"]
+                  f"{quantile} {keep} AS c{i}_q"]
         if kind == "float":
             parts.append(f"count({q}) FILTER (WHERE NOT isfinite({q})) AS c{i}_nonfinite")
     elif kind == "date":
