@@ -6,7 +6,9 @@ from __future__ import annotations
 import shutil
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from jazari.datasets.models import Dataset, Version
 from jazari.datasets.names import parse_ref
-from jazari.errors import FileFormatError, InputError, JazariError, NotFound
+from jazari.errors import FileFormatError, FileTooLargeError, InputError, JazariError, NotFound
 from jazari.factory.pipeline import IngestPlan, check_append_schema, run_ingest
 from jazari.factory.readers import ReadOptions, list_sheets, open_source
 from jazari.factory.schema import TableSchema
@@ -80,22 +82,32 @@ class Ingestor:
             options = replace(options, format=SUFFIX_FORMATS.get(Path(source_name).suffix.lower()))
         options = replace(options, batch_rows=self.settings.batch_rows, max_cell_bytes=self.settings.max_cell_bytes)
         self._dataset_for(actor, institute, name)
-        progress(0.0, "keeping the original in the raw zone")
-        blob = self.blobs.put_file(path, max_bytes=self.settings.upload_max_bytes)
+        size = path.stat().st_size
+        if size > self.settings.upload_max_bytes:
+            raise FileTooLargeError(f"{source_name} is larger than the limit of {self.settings.upload_max_bytes:,} "
+                                    "bytes", hint="raise JAZARI_UPLOAD_MAX_BYTES or split the file", file=source_name)
         job = job_id or str(uuid.uuid4())
-        with self.lake.lock(institute, name, self.settings.lock_timeout):
+        with self.lake.lock(institute, name, self.settings.lock_timeout), \
+                ThreadPoolExecutor(max_workers=1, thread_name_prefix="jazari-raw") as copier:
             latest = self._recover(institute, name)
             if privacy is None:
                 privacy = self._recipe_policy(institute, name)
             applied = self._recipe(institute, name).get("schema")
             same_recipe = (latest is not None and (schema is None or schema.to_dict() == applied)
                            and _policy_dict(privacy) == (latest.privacy or {}).get("policy"))
-            if latest is not None and latest.source_sha256 == blob.sha256 and same_recipe:
-                return {
-                    "dataset": ref, "version": latest.number, "unchanged": True,
-                    "message": f"{source_name} is byte-identical to version {latest.number}: nothing to do",
-                    "sha256": blob.sha256,
-                }
+            progress(0.0, "keeping the original in the raw zone")
+            keep = partial(self.blobs.put_file, path, max_bytes=self.settings.upload_max_bytes)
+            if latest is not None and latest.source_size == size and same_recipe:
+                blob = keep()  # perhaps the same bytes again: hash before any work
+                if latest.source_sha256 == blob.sha256:
+                    return {
+                        "dataset": ref, "version": latest.number, "unchanged": True,
+                        "message": f"{source_name} is byte-identical to version {latest.number}: nothing to do",
+                        "sha256": blob.sha256,
+                    }
+                copying = None
+            else:  # copy and hash the original while the pipeline reads it
+                copying = copier.submit(keep)
             number = 1 if latest is None else latest.number + 1
             if schema is None and mode == "append" and latest is not None:
                 schema = self._recipe_schema(institute, name) or TableSchema.from_dict(latest.table_schema)
@@ -120,17 +132,19 @@ class Ingestor:
                     existing = self.lake.dataset(plan.data_path, latest.delta_version).schema
                     arriving = output_schema(privacy, schema.to_arrow()) if privacy else schema.to_arrow()
                     check_append_schema(existing, arriving, ref)
-                with open_source(blob.path, options) as source:
+                with open_source(path, options) as source:
                     outcome = run_ingest(source, plan, self.lake, progress)
                     resolved = dict(source.options)
+                if copying is not None:
+                    blob = copying.result()
                 published = self._publish(
                     actor, institute, name, title, number, mode, outcome, resolved,
                     source_name, blob.size, blob.sha256, job,
                 )
             except JazariError as exc:
                 self._rollback(institute, name, latest)
-                if exc.context.get("file") in (str(blob.path), blob.path.name):
-                    exc.context["file"] = source_name  # name the user's file, not its raw copy
+                if exc.context.get("file") in (str(path), path.name):
+                    exc.context["file"] = source_name  # the user's name for it, not a temporary one
                 raise
             except BaseException:
                 self._rollback(institute, name, latest)
