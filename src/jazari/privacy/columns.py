@@ -26,6 +26,7 @@ from jazari.privacy.scanner import default_scanner
 
 SAMPLE = 5000
 DECIDE_AT = 200
+SEEN = 50_000  # distinct texts per column whose findings are remembered across batches
 PERSONAL = 0.5  # confidence from which a column is said to hold personal data
 VALUE_SURE = 0.6  # a recognizer score from which a whole value is taken as sure evidence
 WEAK = 0.15  # sampled values also count weak matches (a bare 9-digit CNSS), which a name hint confirms
@@ -189,6 +190,7 @@ class _Column:
         self.lengths, self.words = list[int](), list[int]()
         self.pending: list[tuple[list[Finding], int]] = []  # scanned while undecided, for free-text counts
         self.free_text: bool | None = None
+        self.seen: dict[tuple[str, bool], list[Finding]] = {}  # texts already scanned (bounded)
         self.low: float | None = None
         self.high: float | None = None
 
@@ -243,7 +245,13 @@ class _Column:
         texts = [v if isinstance(v, str) else str(v) for v in counted.field("values").to_pylist()]
         counts = counted.field("counts").to_pylist()
         kept = [(t, c) for t, c in zip(texts, counts, strict=True) if t.strip()]
-        found = default_scanner().scan_many([t for t, _ in kept], min_score=TEXT if count else WEAK)
+        todo = [t for t, _ in kept if (t, count) not in self.seen]
+        fresh = default_scanner().scan_many(todo, min_score=TEXT if count else WEAK)
+        for text, findings in zip(todo, fresh, strict=True):
+            if len(self.seen) < SEEN:  # values repeated across batches ("RAS") are scanned once
+                self.seen[(text, count)] = findings
+        new = dict(zip(todo, fresh, strict=True))
+        found = [new[t] if t in new else self.seen[(t, count)] for t, _ in kept]
         pairs = [(f, c) for f, (_, c) in zip(found, kept, strict=True)]
         room = SAMPLE - self.sampled
         for (text, n), findings in zip(kept, found, strict=True):
