@@ -104,8 +104,9 @@ class CsvSource:
             f"quote={_lit(d.quote)}, escape={_lit(d.quote)}, header={str(d.header).lower()}, "
             f"skip={int(self.skip_rows)}, auto_detect=false, allow_quoted_nulls=false, "
             f"strict_mode=true, null_padding=false, max_line_size={line_limit}, "
-            # DuckDB's buffer defaults to 16 lines of the maximum size (512 MB here): two are enough
-            f"buffer_size={2 * line_limit}, encoding='utf-8')"
+            # DuckDB's buffer defaults to 16 lines of the maximum size (512 MB here); four are enough for
+            # a cell as long as the limit (fewer break quoted cells across buffers)
+            f"buffer_size={4 * line_limit}, encoding='utf-8')"
         )
 
     def fraction(self) -> float:
