@@ -11,13 +11,14 @@ import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Self
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 
 from jazari.errors import FileFormatError, FileTooLargeError, InputError, JazariError
 from jazari.factory.readers import encoding as enc
+from jazari.factory.readers.base import DuckDBSource
 from jazari.factory.readers.columns import TempFile, check_cell_sizes, column_names, too_large_cell
 from jazari.factory.readers.dialect import Dialect, sniff
 from jazari.store import duck
@@ -28,7 +29,7 @@ _COLUMNS = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
 _LINE_SIZE = re.compile(r"Maximum line size of \d+ bytes exceeded\. Actual Size:\s*(\d+)")
 
 
-class CsvSource:
+class CsvSource(DuckDBSource):
     """A delimited text file read as batches of string columns."""
 
     textual = True
@@ -108,29 +109,6 @@ class CsvSource:
             # a cell as long as the limit (fewer break quoted cells across buffers)
             f"buffer_size={4 * line_limit}, encoding='utf-8')"
         )
-
-    def fraction(self) -> float:
-        """How far the read has got, 0..1, as DuckDB reports it."""
-        try:
-            progress = self._con.query_progress() if self._con is not None else -1
-        except duckdb.Error:
-            return 0.0
-        return max(0.0, min(1.0, progress / 100))
-
-    def close(self) -> None:
-        """Release DuckDB and delete the temporary UTF-8 copy."""
-        if self._con is not None:
-            self._con.close()
-            self._con = None
-        if self._temp is not None:
-            self._temp.remove()
-            self._temp = None
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def _drop_blank_lines(body: str, skipped: int) -> tuple[str, int]:

@@ -13,13 +13,14 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Self
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 
 from jazari.errors import FileFormatError, FileTooLargeError, JazariError
 from jazari.factory.readers import encoding as enc
+from jazari.factory.readers.base import DuckDBSource
 from jazari.factory.readers.columns import TempFile, check_cell_sizes, column_names
 from jazari.store import duck
 
@@ -29,7 +30,7 @@ _RENAMED = re.compile(r"^(.+)_\d+$")
 _CHUNK = 1 << 20
 
 
-class JsonSource:
+class JsonSource(DuckDBSource):
     """A JSON or JSON lines file read as typed batches."""
 
     textual = False
@@ -151,29 +152,6 @@ class JsonSource:
                                    hint="give an array of objects ([{...}, {...}]) or one object per line")
         return FileFormatError(f"the file cannot be read as JSON: {text.splitlines()[0]}", file=file,
                                hint="check that it is an array of objects or JSON lines")
-
-    def fraction(self) -> float:
-        """How far the read has got, 0..1, as DuckDB reports it."""
-        try:
-            progress = self._con.query_progress() if self._con is not None else -1
-        except duckdb.Error:
-            return 0.0
-        return max(0.0, min(1.0, progress / 100))
-
-    def close(self) -> None:
-        """Release DuckDB and delete the temporary UTF-8 copy."""
-        if self._con is not None:
-            self._con.close()
-            self._con = None
-        if self._temp is not None:
-            self._temp.remove()
-            self._temp = None
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def _lit(value: str) -> str:

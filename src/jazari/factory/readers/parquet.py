@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Self
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from jazari.errors import FileFormatError
+from jazari.factory.readers.base import ClosingSource
 from jazari.factory.readers.columns import check_cell_sizes
 
 
-class ParquetSource:
+class ParquetSource(ClosingSource):
     """A Parquet file read row group by row group."""
 
     textual = False
@@ -59,12 +60,6 @@ class ParquetSource:
         if self._file is not None:
             self._file.close()
             self._file = None
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def _corrupt(path: Path, error: Exception, row: int | None = None) -> FileFormatError:

@@ -12,7 +12,7 @@ import datetime as dt
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, BinaryIO, Self
+from typing import Any, BinaryIO
 
 import pyarrow as pa
 from openpyxl import load_workbook
@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from jazari.errors import FileFormatError, FileTooLargeError, InputError
+from jazari.factory.readers.base import ClosingSource
 from jazari.factory.readers.columns import check_cell_sizes, column_names
 from jazari.factory.readers.dialect import looks_typed
 
@@ -102,7 +103,7 @@ def render(value: Any) -> str | None:
     return str(value)
 
 
-class XlsxSource:
+class XlsxSource(ClosingSource):
     """One worksheet of a workbook, streamed row by row."""
 
     textual = True
@@ -215,12 +216,6 @@ class XlsxSource:
             self._wb.close()
             self._stream.close()
             self._wb = None
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
 
 def _width(row: tuple[Any, ...]) -> int:
