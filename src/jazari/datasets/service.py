@@ -155,14 +155,11 @@ class DatasetService:
         """The datasets the actor may see, newest first."""
         with self.db.session() as session:
             datasets = session.scalars(select(Dataset).order_by(Dataset.updated_at.desc())).all()
-            latest_numbers = dict(
-                session.execute(select(Version.dataset_id, func.max(Version.number)).group_by(Version.dataset_id)).all()
-            )
-            latest = {
-                v.dataset_id: v
-                for v in session.scalars(select(Version)).all()
-                if latest_numbers.get(v.dataset_id) == v.number
-            }
+            newest = (select(Version.dataset_id, func.max(Version.number).label("number"))
+                      .group_by(Version.dataset_id).subquery())
+            latest = {v.dataset_id: v for v in session.scalars(
+                select(Version).join(newest, (Version.dataset_id == newest.c.dataset_id)
+                                     & (Version.number == newest.c.number)))}
         return [dataset_dict(d, latest.get(d.id)) for d in datasets if can(actor, "see", d)]
 
     def info(self, actor: Actor, ref: str) -> dict[str, Any]:
