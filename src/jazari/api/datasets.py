@@ -15,9 +15,10 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from jazari.api.deps import ActorDep, NodeDep
 from jazari.datasets.export import FORMATS, neutralise_formulas
 from jazari.datasets.names import parse_ref
-from jazari.errors import FileTooLargeError, InputError, SchemaError
+from jazari.errors import InputError, SchemaError
 from jazari.factory.readers import ReadOptions
 from jazari.factory.schema import TableSchema
+from jazari.store.blobs import too_large
 
 router = APIRouter(prefix="/api/v1", tags=["datasets"])
 CHUNK = 1024 * 1024
@@ -159,7 +160,7 @@ async def upload_version(
     limit = jz.settings.upload_max_bytes
     declared = int(request.headers.get("content-length") or 0)
     if declared > limit + 64 * 1024:
-        raise FileTooLargeError(f"the upload is larger than the limit of {limit:,} bytes", file=file.filename)
+        raise too_large(file.filename or "the upload", limit)
     schema_dict = None
     if table_schema:
         try:
@@ -176,8 +177,7 @@ async def upload_version(
             if size > limit:
                 out.close()
                 target.unlink(missing_ok=True)
-                raise FileTooLargeError(f"the upload is larger than the limit of {limit:,} bytes",
-                                        file=file.filename)
+                raise too_large(file.filename or "the upload", limit)
             out.write(chunk)
     options = ReadOptions(encoding=encoding, delimiter=delimiter, sheet=sheet, skip_rows=skip_rows)
     job = jz.submit_ingest(

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from jazari.datasets.models import Dataset, Version
 from jazari.datasets.names import parse_ref
-from jazari.errors import FileFormatError, FileTooLargeError, InputError, JazariError, NotFound
+from jazari.errors import FileFormatError, InputError, JazariError, NotFound
 from jazari.factory.pipeline import IngestPlan, check_append_schema, run_ingest
 from jazari.factory.readers import ReadOptions, list_sheets, open_source
 from jazari.factory.schema import TableSchema
@@ -26,7 +26,7 @@ from jazari.governance.actors import Actor
 from jazari.governance.models import Institute
 from jazari.privacy.policy import PrivacyPolicy, output_schema
 from jazari.settings import Settings
-from jazari.store.blobs import BlobStore
+from jazari.store.blobs import BlobStore, too_large
 from jazari.store.database import Database
 from jazari.store.lake import Lake
 from jazari.version import __version__
@@ -84,8 +84,7 @@ class Ingestor:
         self._dataset_for(actor, institute, name)
         size = path.stat().st_size
         if size > self.settings.upload_max_bytes:
-            raise FileTooLargeError(f"{source_name} is larger than the limit of {self.settings.upload_max_bytes:,} "
-                                    "bytes", hint="raise JAZARI_UPLOAD_MAX_BYTES or split the file", file=source_name)
+            raise too_large(source_name, self.settings.upload_max_bytes)
         job = job_id or str(uuid.uuid4())
         with self.lake.lock(institute, name, self.settings.lock_timeout), \
                 ThreadPoolExecutor(max_workers=1, thread_name_prefix="jazari-raw") as copier:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import itertools
 import logging
+import queue
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -123,6 +125,47 @@ class _Quarantine:
             self.writer.close()
 
 
+def read_ahead(items: Iterator[Any], depth: int = 2) -> Iterator[Any]:
+    """`items` produced by a thread of our own, up to `depth` ahead: the privacy scan (Python)
+    then overlaps the Parquet encoding (C++, GIL released) of the previous batch. An error is
+    re-raised in the consumer; when the consumer stops, the thread stops and is joined."""
+    box: queue.Queue[Any] = queue.Queue(depth)
+    done, stop = object(), threading.Event()
+
+    def offer(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                box.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not offer(item):
+                    return
+            offer(done)
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            offer(exc)
+        finally:
+            close = getattr(items, "close", None)
+            if callable(close):
+                close()
+
+    worker = threading.Thread(target=produce, name="jazari-read-ahead", daemon=True)
+    worker.start()
+    try:
+        while (item := box.get()) is not done:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        worker.join()
+
+
 def run_ingest(source: Source, plan: IngestPlan, lake: Lake, progress: Progress) -> IngestOutcome:
     """Stream the source through the stages into the lake; nothing is published here."""
     progress(0.01, "reading")
@@ -182,7 +225,8 @@ def run_ingest(source: Source, plan: IngestPlan, lake: Lake, progress: Progress)
         else:
             rows = _drop_row(typed(), arrow_schema)
         data = _privacy_stage(rows, scan, plan)
-        delta_version = lake.write(plan.data_path, data, mode=plan.mode, metadata=plan.commit_metadata)
+        ahead = pa.RecordBatchReader.from_batches(data.schema, read_ahead(data))
+        delta_version = lake.write(plan.data_path, ahead, mode=plan.mode, metadata=plan.commit_metadata)
     finally:
         quarantine.close()
     progress(0.85, "committed to the lake")

@@ -368,9 +368,12 @@ def _profile(con: duckdb.DuckDBPyConnection, relation: str, described: list[tupl
             if specs[f"l{i}"].count == 1:
                 specs[f"l{i}"].known = col.count
     many = {i for i in cols if top_k and _wants_top(cols[i]) and not exact and (cols[i].distinct or 0) > GROUP_BY_LIMIT}
-    parts = [f"histogram({s.expr}) AS {key}" for key, s in specs.items() if s.known is None]
-    parts += [f"approx_top_k({quote(cols[i].name)}, {int(top_k)}) AS t{i}" for i in many]
-    found = _fetch_one(con, f"SELECT {', '.join(parts)} FROM {relation}") if parts else {}
+    hists = [f"histogram({s.expr}) AS {key}" for key, s in specs.items() if s.known is None]
+    tops = [f"approx_top_k({quote(cols[i].name)}, {int(top_k)}) AS t{i}" for i in many]
+    found: dict[str, Any] = {}
+    for parts in (hists, tops):  # never both in one SELECT: DuckDB 2.0.1 then holds memory that grows
+        if parts:                # with the rows (10.5 GB at 60M rows unbounded; 0.5 GB as two queries)
+            found.update(_fetch_one(con, f"SELECT {', '.join(parts)} FROM {relation}"))
     for key, spec in specs.items():
         col = cols[int(key[1:])]
         if key.startswith("h"):

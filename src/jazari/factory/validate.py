@@ -157,6 +157,8 @@ def find_duplicates(con: duckdb.DuckDBPyConnection, relation_sql: str, schema: T
 def split_batch(batch: pa.RecordBatch) -> tuple[pa.RecordBatch, pa.RecordBatch]:
     """(rows without findings, without `_errors`; rows with findings, with `_errors`)."""
     errors = batch.column(ERRORS)
+    if errors.null_count == len(errors):  # no finding (most batches): no copy of every column
+        return batch.drop_columns([ERRORS]), batch.slice(0, 0)
     bad = pc.fill_null(pc.greater(pc.list_value_length(errors), 0), False)
     return batch.filter(pc.invert(bad)).drop_columns([ERRORS]), batch.filter(bad)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import shutil
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,12 @@ class Blob:
     sha256: str
     size: int
     path: Path
+
+
+def too_large(name: str, limit: int) -> FileTooLargeError:
+    """The error for a file or upload over the size limit."""
+    return FileTooLargeError(f"{name} is larger than the limit of {limit:,} bytes",
+                             hint="raise JAZARI_UPLOAD_MAX_BYTES or split the file", file=name)
 
 
 def storage_error(exc: OSError, where: Path) -> StorageError:
@@ -61,11 +68,7 @@ class BlobStore:
                 while chunk := stream.read(CHUNK):
                     size += len(chunk)
                     if max_bytes is not None and size > max_bytes:
-                        raise FileTooLargeError(
-                            f"{name} is larger than the limit of {max_bytes:,} bytes",
-                            hint="raise JAZARI_UPLOAD_MAX_BYTES or split the file",
-                            file=name,
-                        )
+                        raise too_large(name, max_bytes)
                     digest.update(chunk)
                     out.write(chunk)
             blob = Blob(digest.hexdigest(), size, self.root / digest.hexdigest())
@@ -81,9 +84,24 @@ class BlobStore:
                 tmp.unlink()
 
     def put_file(self, source: Path, *, max_bytes: int | None = None) -> Blob:
-        """Store a copy of a file on disk."""
-        with open(source, "rb") as stream:
-            return self.put_stream(stream, max_bytes=max_bytes, name=source.name)
+        """Store a copy of a file: copied by the kernel (copy_file_range), then the copy hashed."""
+        if max_bytes is not None and source.stat().st_size > max_bytes:
+            raise too_large(source.name, max_bytes)
+        tmp = self.root / f".tmp-{uuid.uuid4().hex}"
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, tmp)
+            sha256, size = sha256_file(tmp), tmp.stat().st_size
+            if max_bytes is not None and size > max_bytes:  # it grew while being copied
+                raise too_large(source.name, max_bytes)
+            blob = Blob(sha256, size, self.root / sha256)
+            if not blob.path.exists():
+                os.replace(tmp, blob.path)
+            return blob
+        except OSError as exc:
+            raise storage_error(exc, self.root) from exc
+        finally:
+            tmp.unlink(missing_ok=True)
 
     def clean_partial(self) -> int:
         """Remove temporary files left by an interrupted copy; returns how many."""
