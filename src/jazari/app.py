@@ -9,9 +9,10 @@ import pyarrow as pa
 
 from jazari.datasets.ingest import Ingestor, Progress
 from jazari.datasets.service import DatasetService
-from jazari.errors import NotFound
+from jazari.errors import Forbidden, NotFound
 from jazari.factory.readers import ReadOptions
 from jazari.factory.schema import TableSchema
+from jazari.governance import audit
 from jazari.governance.actors import Actor
 from jazari.privacy.policy import PrivacyPolicy
 from jazari.settings import Settings, load_settings
@@ -163,6 +164,20 @@ class Jazari:
     def diff(self, dataset: str, a: int, b: int, actor: Actor | None = None) -> dict[str, Any]:
         """What changed between two versions."""
         return self.datasets_service.diff(actor or self.actor, dataset, a, b)
+
+    # audit -------------------------------------------------------------------------------
+    def audit(self, dataset: str | None = None, actor: Actor | None = None, limit: int = 100) -> list[dict[str, Any]]:
+        """Audit events, newest first: of a dataset (its stewards), or all (administrators), or
+        the acting member's own."""
+        return self.datasets_service.audit_log(actor or self.actor, dataset, limit=limit)
+
+    def audit_verify(self, actor: Actor | None = None) -> dict[str, Any]:
+        """Recompute the audit log's hash chain; `broken_seq` is the first event that fails."""
+        actor = actor or self.actor
+        if not actor.is_admin:
+            raise Forbidden(f"{actor.name} may not verify the audit log", hint="an administrator can")
+        with self.db.session() as session:
+            return audit.verify(session)
 
 
 def open(home: str | Path | None = None, **overrides: Any) -> Jazari:  # noqa: A001 - the public name

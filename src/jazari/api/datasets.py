@@ -97,7 +97,8 @@ def export(
     if format not in FORMATS:
         raise InputError(f"format must be one of {', '.join(FORMATS)}", field="format")
     ref = _ref(institute, name)
-    found, data = jz.datasets_service.scan(actor, ref, version)
+    found, data = jz.datasets_service.scan(actor, ref, version, audit_action="export",
+                                           details={"format": format})
     filename = f"{institute}-{name}-v{found.number}.{format}"
     media = "application/vnd.apache.parquet" if format == "parquet" else "text/csv; charset=utf-8"
     body = _parquet_stream(data) if format == "parquet" else _csv_stream(data)

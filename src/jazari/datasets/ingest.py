@@ -23,6 +23,7 @@ from jazari.factory.readers import ReadOptions, list_sheets, open_source
 from jazari.factory.schema import TableSchema
 from jazari.governance.access import require
 from jazari.governance.actors import Actor
+from jazari.governance.audit import record
 from jazari.governance.models import Institute
 from jazari.privacy.policy import PrivacyPolicy, output_schema
 from jazari.settings import Settings
@@ -306,6 +307,9 @@ class Ingestor:
                 actor=actor.name, software_version=__version__, job_id=job,
             )
             session.add(version)
+            record(session, actor.name, "publish", f"{institute}/{name}", version=number,
+                   details={"mode": mode, "rows_total": outcome.rows_total, "sha256": sha256,
+                            "access_lowered_from": lowered})
         return {
             "dataset": f"{institute}/{name}", "version": number, "unchanged": False,
             "mode": mode, "rows_read": outcome.rows_read, "rows_written": outcome.rows_written,

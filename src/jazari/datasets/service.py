@@ -9,6 +9,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.dataset as pads
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from jazari.datasets.export import write_export
 from jazari.datasets.models import ACCESS_LEVELS, Dataset, Version
@@ -17,6 +18,7 @@ from jazari.errors import Forbidden, InputError, NotFound
 from jazari.factory.diff import diff_versions
 from jazari.governance.access import can, require
 from jazari.governance.actors import Actor
+from jazari.governance.audit import events, record
 from jazari.governance.models import Institute
 from jazari.privacy.columns import ColumnScan
 from jazari.store import duck
@@ -93,27 +95,54 @@ class DatasetService:
         self.lake = lake
 
     def _find(self, actor: Actor, ref: str, action: str = "see") -> Dataset:
-        institute, name = parse_ref(ref)
         with self.db.session() as session:
-            dataset = session.scalar(
-                select(Dataset).join(Institute).where(Institute.slug == institute, Dataset.name == name)
-            )
+            return self._lookup(session, actor, ref, action)
+
+    def _lookup(self, session: Session, actor: Actor, ref: str, action: str) -> Dataset:
+        institute, name = parse_ref(ref)
+        dataset = session.scalar(
+            select(Dataset).join(Institute).where(Institute.slug == institute, Dataset.name == name)
+        )
         if dataset is None:
             raise NotFound(f"no dataset {ref}", hint="`jazari datasets` lists them", field="dataset")
         require(actor, action, dataset)
         return dataset
 
-    def _version(self, dataset: Dataset, number: int | None) -> Version:
-        with self.db.session() as session:
-            query = select(Version).where(Version.dataset_id == dataset.id)
-            if number is None:
-                version = session.scalar(query.order_by(Version.number.desc()).limit(1))
-            else:
-                version = session.scalar(query.where(Version.number == number))
+    def _version(self, dataset: Dataset, number: int | None, session: Session | None = None) -> Version:
+        if session is None:
+            with self.db.session() as own:
+                return self._version(dataset, number, own)
+        query = select(Version).where(Version.dataset_id == dataset.id)
+        if number is None:
+            version = session.scalar(query.order_by(Version.number.desc()).limit(1))
+        else:
+            version = session.scalar(query.where(Version.number == number))
         if version is None:
             which = "any version" if number is None else f"version {number}"
             raise NotFound(f"{dataset.ref} has no {which}", hint=f"`jazari versions {dataset.ref}`")
         return version
+
+    def _read(
+        self, actor: Actor, ref: str, audit_action: str, number: int | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> tuple[Dataset, Version]:
+        """Check read access and find the version; a read of non-public data is audited in the same
+        transaction (DESIGN rule 2)."""
+        with self.db.session() as session:
+            dataset = self._lookup(session, actor, ref, "read")
+            version = self._version(dataset, number, session)
+            if dataset.access_level != "public":
+                record(session, actor.name, audit_action, dataset.ref, version=version.number, details=details)
+        return dataset, version
+
+    def audit_log(self, actor: Actor, ref: str | None = None, *, limit: int = 100) -> list[dict[str, Any]]:
+        """Audit events, newest first: of one dataset (its stewards), all (administrators), or
+        otherwise the actor's own."""
+        with self.db.session() as session:
+            if ref is not None:
+                dataset = self._lookup(session, actor, ref, "manage")
+                return events(session, resource=dataset.ref, limit=limit)
+            return events(session, actor=None if actor.is_admin else actor.name, limit=limit)
 
     def update(
         self, actor: Actor, ref: str, *, title: str | None = None, description: str | None = None,
@@ -132,7 +161,9 @@ class DatasetService:
                 row.title = title
             if description is not None:
                 row.description = description
-            if access_level is not None:
+            if access_level is not None and access_level != row.access_level:
+                record(session, actor.name, "access.change", dataset.ref,
+                       details={"from": row.access_level, "to": access_level})
                 row.access_level = access_level
         return self.info(actor, ref)
 
@@ -182,19 +213,21 @@ class DatasetService:
 
     def version(self, actor: Actor, ref: str, number: int | None = None) -> dict[str, Any]:
         """One version with schema, profile, validation report and lineage (profile values are data)."""
-        dataset = self._find(actor, ref, "read")
-        return version_dict(self._version(dataset, number), full=True)
+        return version_dict(self._read(actor, ref, "read.version", number)[1], full=True)
 
-    def scan(self, actor: Actor, ref: str, number: int | None = None) -> tuple[Version, pads.Dataset]:
-        """The rows of a version as a streaming Arrow dataset, after the access check."""
-        dataset = self._find(actor, ref, "read")
-        version = self._version(dataset, number)
+    def scan(
+        self, actor: Actor, ref: str, number: int | None = None, *, audit_action: str = "load",
+        details: dict[str, Any] | None = None,
+    ) -> tuple[Version, pads.Dataset]:
+        """The rows of a version as a streaming Arrow dataset, after the access check (audited as
+        `audit_action`)."""
+        _dataset, version = self._read(actor, ref, audit_action, number, details)
         institute, name = parse_ref(ref)
         return version, self.lake.dataset(self.lake.table(institute, name), version.delta_version)
 
     def privacy_scan(self, actor: Actor, ref: str, version: int | None = None) -> list[dict[str, Any]]:
         """Personal data per column of a version (free-text columns scanned in full)."""
-        _found, data = self.scan(actor, ref, version)
+        _found, data = self.scan(actor, ref, version, audit_action="privacy.scan")
         scan = ColumnScan(data.schema.names)
         for batch in data.to_batches():
             scan.update(batch)
@@ -210,7 +243,8 @@ class DatasetService:
         """One page of rows, in file order."""
         if offset < 0 or not 0 < limit <= MAX_PAGE:
             raise InputError(f"offset must be >= 0 and limit between 1 and {MAX_PAGE}", field="limit")
-        found, data = self.scan(actor, ref, version)
+        found, data = self.scan(actor, ref, version, audit_action="read.rows",
+                                details={"offset": offset, "limit": limit})
         con = duck.connect()
         try:
             con.register("v", data)
@@ -229,8 +263,7 @@ class DatasetService:
 
     def quarantine(self, actor: Actor, ref: str, version: int | None = None, *, limit: int = 100) -> dict[str, Any]:
         """The rows a version set aside, with row number, column and reason."""
-        dataset = self._find(actor, ref, "read")
-        found = self._version(dataset, version)
+        _dataset, found = self._read(actor, ref, "read.quarantine", version)
         institute, name = parse_ref(ref)
         if found.quarantine_delta_version is None or found.rows_quarantined == 0:
             return {"dataset": ref, "version": found.number, "rows": []}
@@ -242,14 +275,17 @@ class DatasetService:
         self, actor: Actor, ref: str, output: Path, *, version: int | None = None, fmt: str = "parquet"
     ) -> dict[str, Any]:
         """Write a version to a file (parquet or csv), streaming."""
-        found, data = self.scan(actor, ref, version)
+        found, data = self.scan(actor, ref, version, audit_action="export", details={"format": fmt})
         rows = write_export(data, Path(output), fmt)
         return {"dataset": ref, "version": found.number, "format": fmt, "path": str(output), "rows": rows}
 
     def diff(self, actor: Actor, ref: str, a: int, b: int) -> dict[str, Any]:
         """What changed between versions a and b: schema, row count, column statistics."""
-        dataset = self._find(actor, ref, "read")
-        old, new = self._version(dataset, a), self._version(dataset, b)
+        with self.db.session() as session:
+            dataset = self._lookup(session, actor, ref, "read")
+            old, new = self._version(dataset, a, session), self._version(dataset, b, session)
+            if dataset.access_level != "public":
+                record(session, actor.name, "diff", dataset.ref, version=b, details={"a": a, "b": b})
         result = diff_versions(_diffable(old), _diffable(new))
         return {"dataset": ref, "a": a, "b": b, **result}
 
