@@ -19,7 +19,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from jazari.errors import InputError, SchemaError, ValidationFailed
+from jazari.errors import SchemaError, ValidationFailed
 from jazari.factory.cast import CastConfig, cast_batch
 from jazari.factory.findings import ValidationReport
 from jazari.factory.infer import arrow_field_type, infer_schema
@@ -283,12 +283,8 @@ def _drop_row(batches: Iterator[pa.RecordBatch], schema: pa.Schema) -> pa.Record
 def _privacy_stage(rows: pa.RecordBatchReader, scan: ColumnScan, plan: IngestPlan) -> pa.RecordBatchReader:
     """Find personal data in what will be published, then treat it as the policy says."""
     policy = plan.privacy_policy
-    if policy is not None:
-        missing = [c for c in policy.treated() if c not in rows.schema.names]
-        if missing:
-            raise InputError(f"the privacy policy names columns the data does not have: {', '.join(missing)}",
-                             hint=f"columns are {', '.join(rows.schema.names)}", field="privacy")
     config = PolicyConfig(policy=policy, key=plan.privacy_key) if policy is not None else None
+    # output_schema refuses a policy naming columns the data does not have, before any row is read
     schema = output_schema(policy, rows.schema) if policy is not None else rows.schema
 
     def treated() -> Iterator[pa.RecordBatch]:

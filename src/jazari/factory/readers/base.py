@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Self
+from pathlib import Path
+from typing import Any, Self
 
 import duckdb
+import pyarrow as pa
 
-from jazari.factory.readers.columns import TempFile
+from jazari.factory.readers.columns import TempFile, check_cell_sizes
 
 
 class ClosingSource:
@@ -27,6 +29,15 @@ class DuckDBSource(ClosingSource):
 
     _con: duckdb.DuckDBPyConnection | None
     _temp: TempFile | None
+    _opts: Any
+    path: Path
+    schema: pa.Schema
+
+    def _shaped(self, batch: pa.RecordBatch, first_row: int) -> pa.RecordBatch:
+        """A batch from DuckDB under the source's column names, its cells checked against the limit."""
+        batch = pa.RecordBatch.from_arrays(batch.columns, schema=self.schema)
+        check_cell_sizes(batch, self._opts.max_cell_bytes, first_row, self.path.name)
+        return batch
 
     def fraction(self) -> float:
         """How far the read has got, 0..1, as DuckDB reports it."""

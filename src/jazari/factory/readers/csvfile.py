@@ -19,7 +19,7 @@ import pyarrow as pa
 from jazari.errors import FileFormatError, FileTooLargeError, InputError, JazariError
 from jazari.factory.readers import encoding as enc
 from jazari.factory.readers.base import DuckDBSource
-from jazari.factory.readers.columns import TempFile, check_cell_sizes, column_names, too_large_cell
+from jazari.factory.readers.columns import TempFile, column_names, too_large_cell
 from jazari.factory.readers.dialect import Dialect, sniff
 from jazari.store import duck
 
@@ -89,8 +89,7 @@ class CsvSource(DuckDBSource):
             self._con = duck.connect()
             next_row = self.first_row_number
             for batch in _translated(self._con, self._query(), target, self):
-                batch = pa.RecordBatch.from_arrays(batch.columns, schema=self.schema)
-                check_cell_sizes(batch, self._opts.max_cell_bytes, next_row, self.path.name)
+                batch = self._shaped(batch, next_row)
                 next_row += batch.num_rows
                 yield batch
         finally:

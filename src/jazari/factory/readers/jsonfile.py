@@ -21,7 +21,7 @@ import pyarrow as pa
 from jazari.errors import FileFormatError, FileTooLargeError, JazariError
 from jazari.factory.readers import encoding as enc
 from jazari.factory.readers.base import DuckDBSource
-from jazari.factory.readers.columns import TempFile, check_cell_sizes, column_names
+from jazari.factory.readers.columns import TempFile, column_names
 from jazari.store import duck
 
 _MALFORMED = re.compile(r"Malformed JSON in file .*?, at byte (\d+) in (line|record/value) (\d+): (.*)")
@@ -121,8 +121,7 @@ class JsonSource(DuckDBSource):
                     return
                 except (duckdb.Error, pa.ArrowException, OSError) as e:
                     raise self._error(str(e)) from None
-                batch = pa.RecordBatch.from_arrays(batch.columns, schema=self.schema)
-                check_cell_sizes(batch, self._opts.max_cell_bytes, next_row, self.path.name)
+                batch = self._shaped(batch, next_row)
                 next_row += batch.num_rows
                 yield batch
         finally:
