@@ -13,6 +13,7 @@ from jazari.errors import Forbidden, NotFound
 from jazari.factory.readers import ReadOptions
 from jazari.factory.schema import TableSchema
 from jazari.governance import audit
+from jazari.governance.accounts import AccountService
 from jazari.governance.actors import Actor
 from jazari.privacy.policy import PrivacyPolicy
 from jazari.settings import Settings, load_settings
@@ -34,6 +35,7 @@ class Jazari:
         self.raw = BlobStore(settings.raw_dir)
         self.ingestor = Ingestor(settings, self.db, self.lake, self.raw)
         self.datasets_service = DatasetService(self.db, self.lake)
+        self.accounts = AccountService(self.db, settings)
         self.jobs = Jobs(self.db, settings.jobs_path, settings.redis_url)
         self.jobs.register("ingest", self._run_ingest_job)
 
@@ -94,8 +96,7 @@ class Jazari:
 
     def submit_ingest(self, path: Path, dataset: str, *, actor: Actor, **params: Any) -> Job:
         """Queue an ingest as a background job; poll it with `job(id)`."""
-        params["actor"] = {"name": actor.name, "kind": actor.kind, "is_admin": actor.is_admin,
-                           "roles": dict(actor.roles)}
+        params["actor"] = actor.to_dict()
         return self.jobs.submit("ingest", {"path": str(path), "dataset": dataset, **params}, actor.name)
 
     def _run_ingest_job(self, job: Job, progress: Progress) -> dict[str, Any]:
@@ -103,7 +104,7 @@ class Jazari:
         path = Path(params.pop("path"))
         dataset = params.pop("dataset")
         options = ReadOptions(**params.pop("options", {}))
-        actor = Actor(**params.pop("actor")) if "actor" in params else Actor(name=job.actor)
+        actor = Actor.from_dict(params.pop("actor")) if "actor" in params else Actor(name=job.actor)
         try:
             schema = params.pop("schema", None)
             privacy = params.pop("privacy", None)

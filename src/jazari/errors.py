@@ -140,6 +140,13 @@ class Unauthenticated(JazariError):
     status = 401
 
 
+class RateLimited(JazariError):
+    """Too many attempts (failed sign-ins, reports) in a short time."""
+
+    code = "rate_limited"
+    status = 429
+
+
 class Conflict(JazariError):
     """The request conflicts with the current state (e.g. an ingest already running)."""
 

@@ -52,6 +52,16 @@ class Settings(BaseSettings):
     admin_token: SecretStr | None = Field(
         default=None, description="Bearer token of the node administrator for the API."
     )
+    session_hours: float = Field(default=12.0, gt=0, description="Hours a web sign-in lasts.")
+    cookie_secure: bool | None = Field(
+        default=None, description="Send the session cookie over HTTPS only [on when env is prod]."
+    )
+    signin_max_failures: int = Field(
+        default=5, ge=1, description="Failed sign-ins per account in 15 minutes before a pause."
+    )
+    signin_max_failures_address: int = Field(
+        default=20, ge=1, description="Failed sign-ins per client address in 15 minutes before a pause."
+    )
     redis_url: str | None = Field(default=None, description="Redis URL for the job queue (server).")
     host: str = Field(default="127.0.0.1", description="Address `jazari serve` listens on.")
     port: int = Field(default=8000, description="Port `jazari serve` listens on.")

@@ -50,14 +50,14 @@ def test_reads_of_institute_data_are_audited(jz, tmp_path: Path) -> None:
     ]
     newest = jz.audit("hcp/c", limit=1)[0]
     assert newest["resource"] == "hcp/c" and newest["seq"] == 9 and len(newest["hash"]) == 64
-    assert jz.audit("hcp/c")[3]["details"] == {"format": "csv"}
+    assert jz.audit("hcp/c")[3]["details"] == {"format": "csv", "via": "cli"}
     assert jz.audit_verify() == {"ok": True, "events": 9, "broken_seq": None, "reason": None,
                                  "head": newest["hash"]}
 
 
 def test_a_refused_read_writes_nothing(jz, tmp_path: Path) -> None:
     _two_versions(jz, tmp_path)
-    with pytest.raises(NotFound):
+    with pytest.raises(Forbidden):
         jz.rows("hcp/c", actor=OUTSIDER)
     with pytest.raises(NotFound):
         jz.rows("hcp/c", 9, actor=VIEWER)  # no such version: the transaction rolls back

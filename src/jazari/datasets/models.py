@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jazari.governance.models import Institute
@@ -26,6 +26,7 @@ class Dataset(Base):
     title: Mapped[str | None] = mapped_column(String(500))
     description: Mapped[str | None] = mapped_column(Text)
     access_level: Mapped[str] = mapped_column(String(20), default="institute")
+    unlisted: Mapped[bool] = mapped_column(Boolean, default=False)
     recipe: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -65,6 +66,7 @@ class Version(Base):
     actor: Mapped[str] = mapped_column(String(320))
     software_version: Mapped[str] = mapped_column(String(40))
     job_id: Mapped[str | None] = mapped_column(String(36))
+    source_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     dataset: Mapped[Dataset] = relationship()

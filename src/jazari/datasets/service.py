@@ -16,7 +16,7 @@ from jazari.datasets.models import ACCESS_LEVELS, Dataset, Version
 from jazari.datasets.names import parse_ref
 from jazari.errors import Forbidden, InputError, NotFound
 from jazari.factory.diff import diff_versions
-from jazari.governance.access import can, require
+from jazari.governance.access import can, grant_used, require
 from jazari.governance.actors import Actor
 from jazari.governance.audit import events, record
 from jazari.governance.models import Institute
@@ -131,8 +131,7 @@ class DatasetService:
         with self.db.session() as session:
             dataset = self._lookup(session, actor, ref, "read")
             version = self._version(dataset, number, session)
-            if dataset.access_level != "public":
-                record(session, actor.name, audit_action, dataset.ref, version=version.number, details=details)
+            audit_read(session, actor, audit_action, dataset, version.number, details)
         return dataset, version
 
     def audit_log(self, actor: Actor, ref: str | None = None, *, limit: int = 100) -> list[dict[str, Any]]:
@@ -162,7 +161,7 @@ class DatasetService:
             if description is not None:
                 row.description = description
             if access_level is not None and access_level != row.access_level:
-                record(session, actor.name, "access.change", dataset.ref,
+                record(session, actor.name, "access.change", dataset.ref, client=actor.client,
                        details={"from": row.access_level, "to": access_level})
                 row.access_level = access_level
         return self.info(actor, ref)
@@ -284,10 +283,22 @@ class DatasetService:
         with self.db.session() as session:
             dataset = self._lookup(session, actor, ref, "read")
             old, new = self._version(dataset, a, session), self._version(dataset, b, session)
-            if dataset.access_level != "public":
-                record(session, actor.name, "diff", dataset.ref, version=b, details={"a": a, "b": b})
+            audit_read(session, actor, "diff", dataset, b, {"a": a, "b": b})
         result = diff_versions(_diffable(old), _diffable(new))
         return {"dataset": ref, "a": a, "b": b, **result}
+
+
+def audit_read(
+    session: Session, actor: Actor, action: str, dataset: Dataset, version: int | None,
+    details: dict[str, Any] | None = None,
+) -> None:
+    """Record a read of non-public data: who, from where, and through which grant for what purpose."""
+    if dataset.access_level == "public":
+        return
+    grant = grant_used(actor, dataset)
+    extra = {"grant": grant.id} if grant else {}
+    record(session, actor.name, action, dataset.ref, version=version, client=actor.client,
+           purpose=grant.purpose if grant else None, details={**(details or {}), **extra, "via": actor.via})
 
 
 def _diffable(version: Version) -> dict[str, Any]:

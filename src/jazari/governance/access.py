@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Protocol
 
 from jazari.errors import Forbidden, NotFound, Unauthenticated
-from jazari.governance.actors import Actor
+from jazari.governance.actors import Actor, GrantRef
 
 ACTIONS = ("see", "read", "write", "manage")
 ROLE_RANK = {"viewer": 1, "contributor": 2, "steward": 3, "admin": 4}
 
 
 class Guarded(Protocol):
-    """What access is decided on: a dataset's owner and access level."""
+    """What access is decided on: a dataset's owner, access level and whether it is listed."""
 
     @property
     def ref(self) -> str: ...
@@ -25,13 +25,39 @@ def _institute(resource: Guarded) -> str:
     return resource.ref.split("/", 1)[0]
 
 
+def role_in(actor: Actor, institute: str) -> int:
+    """The actor's rank in an institute (0: not a member)."""
+    return ROLE_RANK.get(actor.roles.get(institute, ""), 0)
+
+
+def grant_used(actor: Actor, resource: Guarded) -> GrantRef | None:
+    """The grant through which the actor reads `resource`, if they read it through one (not by role
+    or level): the audit log records its id and purpose."""
+    grant = actor.grants.get(resource.ref)
+    if grant is None or actor.is_admin or resource.access_level in ("public", "network"):
+        return None
+    needed = ROLE_RANK["steward"] if resource.access_level == "restricted" else ROLE_RANK["viewer"]
+    return None if role_in(actor, _institute(resource)) >= needed else grant
+
+
 def can(actor: Actor, action: str, resource: Guarded) -> bool:
-    """May `actor` do `action` (see metadata, read rows, write versions, manage) on `resource`?"""
+    """May `actor` do `action` (see metadata, read rows, write versions, manage) on `resource`?
+
+    - see: public to anyone; network to the signed-in; institute and restricted to the signed-in
+      unless unlisted (then only to the owner's members and grant holders).
+    - read (rows, previews, profiles, exports, SQL, downloads): public to anyone; network to the
+      signed-in; institute to the owner's members and grant holders; restricted to the owner's
+      stewards and grant holders.
+    - write (new versions): the owner's contributors; manage (level, grants, register): stewards.
+    Writing and managing also need a token with the `write` scope.
+    """
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
+    if action in ("write", "manage") and "write" not in actor.scopes:
+        return False
     if actor.is_admin:
         return True
-    role = ROLE_RANK.get(actor.roles.get(_institute(resource), ""), 0)
+    role = role_in(actor, _institute(resource))
     if action == "write":
         return role >= ROLE_RANK["contributor"]
     if action == "manage":
@@ -39,9 +65,16 @@ def can(actor: Actor, action: str, resource: Guarded) -> bool:
     level = resource.access_level
     if level == "public":
         return True
+    granted = resource.ref in actor.grants
+    if action == "see":
+        if level == "network" or not getattr(resource, "unlisted", False):
+            return actor.signed_in
+        return role >= ROLE_RANK["viewer"] or granted
     if level == "network":
         return actor.signed_in
-    return role >= ROLE_RANK["viewer"]
+    if level == "institute":
+        return role >= ROLE_RANK["viewer"] or granted
+    return role >= ROLE_RANK["steward"] or granted
 
 
 def require(actor: Actor, action: str, resource: Guarded) -> None:
@@ -52,4 +85,7 @@ def require(actor: Actor, action: str, resource: Guarded) -> None:
         raise NotFound(f"no dataset {resource.ref}")
     if not actor.signed_in:
         raise Unauthenticated(f"sign in to {action} {resource.ref}")
-    raise Forbidden(f"{actor.name} may not {action} {resource.ref}")
+    if action in ("write", "manage") and "write" not in actor.scopes:
+        raise Forbidden(f"this token may only read; {action} needs the write scope")
+    hint = None if action != "read" else f"`jazari access request {resource.ref} --purpose ...`"
+    raise Forbidden(f"{actor.name} may not {action} {resource.ref}", hint=hint)
