@@ -86,7 +86,7 @@ def test_who_sees_the_log(jz, tmp_path: Path) -> None:
     assert [e["action"] for e in jz.audit(actor=VIEWER)] == ["read.rows"]  # a member sees their own
     with pytest.raises(Forbidden):
         jz.audit("hcp/c", actor=VIEWER)
-    with pytest.raises(NotFound):
+    with pytest.raises(Forbidden):
         jz.audit("hcp/c", actor=OUTSIDER)
     with pytest.raises(Forbidden):
         jz.audit_verify(actor=STEWARD)
