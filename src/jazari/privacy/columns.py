@@ -28,6 +28,7 @@ SAMPLE = 5000
 DECIDE_AT = 200
 SEEN = 50_000  # distinct texts per column whose findings are remembered across batches
 PERSONAL = 0.5  # confidence from which a column is said to hold personal data
+GENERIC_SHARE = 0.2  # share of values from which they back a generic column name (`nom` is PERSON)
 VALUE_SURE = 0.6  # a recognizer score from which a whole value is taken as sure evidence
 WEAK = 0.15  # sampled values also count weak matches (a bare 9-digit CNSS), which a name hint confirms
 TEXT = 0.5  # findings counted in free text, as the text scanner reports them by default
@@ -77,6 +78,9 @@ _NEGATIVE = {
     "DOB": frozenset(["lieu", "place", "ville", "city", "pays", "country", "wilaya", "مكان"]),
     "HEALTH": frozenset(["centre", "center", "etablissement", "structure", "hopital", "formation", "مركز"]),
 }
+# a statistic about a group (`age_0_4`, `mean_age_at_marriage`, `taux_naissances`) is not a person's attribute
+_AGGREGATE = frozenset("""mean moyen moyenne median mediane avg average taux rate pct percent pourcentage share
+ratio nombre nb count total effectif effectifs sum somme plus tranche groupe group متوسط نسبة عدد مجموع""".split())
 _ISO_DATE = re.compile(r"\s*\d{4}-\d{2}-\d{2}")
 
 
@@ -113,6 +117,9 @@ def name_hint(name: str) -> NameHint | None:
         if not found and len(joined) >= 5 and joined.isascii() and joined in compact:
             found = True
         if not found or _NEGATIVE.get(target, frozenset()).intersection(tokens):
+            continue
+        if target in ("AGE", "QI", "DOB") and (_AGGREGATE.intersection(tokens) or (
+                target == "AGE" and any(t.isdigit() for t in tokens))):
             continue
         rank = (target not in _GENERIC, len(joined), strength)
         if best is None or rank > best[0]:
@@ -385,7 +392,14 @@ class _Column:
             share, mean = n / self.sampled, self.whole_score[entity] / n
             agrees = hint is not None and hint.target == entity
             value = share * min(1.0, (mean + 0.4 if agrees else mean) / VALUE_SURE)
-            scores[entity] = _combine(hint.strength, value) if agrees else round(value, 3)
+            if agrees:
+                assert hint is not None
+                # a generic name ("nom") backed by a few values only is weak evidence: the provinces'
+                # `name_fr` has `Driouch` and `Chtouka-Aït Baha` among 75 place names
+                strength = hint.strength * (0.3 if hint.target in _GENERIC and share < GENERIC_SHARE else 1.0)
+                scores[entity] = _combine(strength, value)
+            else:
+                scores[entity] = round(value, 3)
         if hint is not None and hint.target not in scores:
             # a generic name ("nom", "adresse") whose sampled values show none of it is weak evidence:
             # `nom_fr` of a communes table holds place names, not people
