@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
+from jazari.datasets import retention
 from jazari.datasets.ingest import Ingestor, Progress
+from jazari.datasets.retention import RetentionScheduler
 from jazari.datasets.service import DatasetService
+from jazari.datasets.sources import SourceService
 from jazari.errors import Forbidden, NotFound
 from jazari.factory.readers import ReadOptions
 from jazari.factory.schema import TableSchema
 from jazari.governance import audit
 from jazari.governance.accounts import AccountService
 from jazari.governance.actors import Actor
+from jazari.governance.grants import AccessService
+from jazari.governance.register import RegisterService, load_entry
 from jazari.privacy.policy import PrivacyPolicy
 from jazari.settings import Settings, load_settings
 from jazari.store.blobs import BlobStore
@@ -32,10 +38,15 @@ class Jazari:
         self.actor = actor or Actor.operator()
         self.db = Database(settings.url)
         self.lake = Lake(settings.lake_dir)
-        self.raw = BlobStore(settings.raw_dir)
+        self.raw = BlobStore(settings.raw_dir, key=settings.raw_zone_key())  # encrypted at rest
         self.ingestor = Ingestor(settings, self.db, self.lake, self.raw)
         self.datasets_service = DatasetService(self.db, self.lake)
         self.accounts = AccountService(self.db, settings)
+        self.register = RegisterService(self.db)
+        self.sources = SourceService(self.datasets_service, self.raw)
+        self.retention_scheduler = RetentionScheduler(lambda: self.retention_run(actor=retention.SCHEDULER),
+                                                      settings.retention_interval_hours)
+        self.access = AccessService(self.db)
         self.jobs = Jobs(self.db, settings.jobs_path, settings.redis_url)
         self.jobs.register("ingest", self._run_ingest_job)
 
@@ -59,6 +70,7 @@ class Jazari:
 
     def close(self) -> None:
         """Stop background workers and release the database."""
+        self.retention_scheduler.stop()
         self.jobs.stop_workers()
         self.db.dispose()
 
@@ -165,6 +177,52 @@ class Jazari:
     def diff(self, dataset: str, a: int, b: int, actor: Actor | None = None) -> dict[str, Any]:
         """What changed between two versions."""
         return self.datasets_service.diff(actor or self.actor, dataset, a, b)
+
+    # access requests -------------------------------------------------------------------
+    def request_access(
+        self, dataset: str, *, purpose: str, intended_use: str, duration_days: int, actor: Actor | None = None,
+    ) -> dict[str, Any]:
+        """Ask the stewards of a dataset one may see for read access (`self.access` decides and lists)."""
+        actor = actor or self.actor
+        found = self.datasets_service._find(actor, dataset, "see")
+        return self.access.request(actor, found, purpose=purpose, intended_use=intended_use,
+                                   duration_days=duration_days)
+
+    def grant_access(
+        self, dataset: str, email: str, *, purpose: str, days: int | None = None,
+        expires_at: datetime | None = None, actor: Actor | None = None,
+    ) -> dict[str, Any]:
+        """A steward gives a named user read access without a request (until a date or for days)."""
+        actor = actor or self.actor
+        found = self.datasets_service._find(actor, dataset, "manage")
+        return self.access.grant(actor, found, email, purpose=purpose, days=days, expires_at=expires_at)
+
+    # processing register, originals and retention ---------------------------------------
+    def register_set(self, dataset: str, entry: dict[str, Any] | str | Path, actor: Actor | None = None) -> dict[str, Any]:
+        """Create or replace a dataset's CNDP register entry (a mapping, or a JSON/YAML file)."""
+        data = entry if isinstance(entry, dict) else load_entry(Path(entry))
+        return self.register.set(actor or self.actor, dataset, data)
+
+    def register_show(self, dataset: str | None = None, actor: Actor | None = None) -> dict[str, Any]:
+        """A dataset's register entry; without one, the entries the actor may read and `missing`."""
+        return self.register.show(actor or self.actor, dataset)
+
+    def register_export(self, fmt: str = "csv", actor: Actor | None = None) -> str:
+        """The register of the datasets the actor manages as csv, json or md text."""
+        return self.register.export(actor or self.actor, fmt)
+
+    def source(self, dataset: str, version: int | None = None, *, output: str | Path,
+               actor: Actor | None = None) -> dict[str, Any]:
+        """Save the original upload of a version to `output` (stewards of the owner; audited)."""
+        return self.sources.save(actor or self.actor, dataset, Path(output), version)
+
+    def retention_run(self, actor: Actor | None = None, now: datetime | None = None) -> dict[str, Any]:
+        """Purge the originals past retention and list the versions past their register retention."""
+        return retention.run(self.db, self.raw, self.settings, actor or self.actor, now)
+
+    def retention_status(self, actor: Actor | None = None, now: datetime | None = None) -> dict[str, Any]:
+        """The versions past their register retention in the datasets the actor manages."""
+        return retention.status(self.db, self.settings, actor or self.actor, now)
 
     # audit -------------------------------------------------------------------------------
     def audit(self, dataset: str | None = None, actor: Actor | None = None, limit: int = 100) -> list[dict[str, Any]]:

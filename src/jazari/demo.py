@@ -47,6 +47,40 @@ def write_excel_csv(rows: list[dict[str, Any]], path: Path) -> Path:
     return path
 
 
+INSTITUTES = [
+    {"slug": "hcp", "names": {"fr": "Haut-Commissariat au Plan", "ar": "المندوبية السامية للتخطيط",
+                              "en": "High Commission for Planning"}, "region": "04", "kind": "public_body"},
+    {"slug": "um5", "names": {"fr": "Université Mohammed V de Rabat", "ar": "جامعة محمد الخامس بالرباط",
+                              "en": "Mohammed V University in Rabat"}, "region": "04", "kind": "university"},
+]
+USERS = [
+    {"email": "admin@jazari.ma", "name": "Administrateur Jazari", "locale": "fr", "admin": True, "member": None},
+    {"email": "steward@hcp.ma", "name": "Karima Bennani", "locale": "fr", "admin": False,
+     "member": ("hcp", "steward")},
+    {"email": "researcher@um5.ma", "name": "يوسف العلوي", "locale": "ar", "admin": False, "member": ("um5", "viewer")},
+]
+
+
+def demo_accounts(jz: Jazari) -> list[dict[str, Any]]:
+    """The demo's institutes and people; a new account's password is generated and returned once."""
+    known = {i["institute"] for i in jz.accounts.list_institutes() if i["names"]}
+    for institute in INSTITUTES:
+        if institute["slug"] not in known:
+            jz.accounts.add_institute(jz.actor, institute["slug"], names=institute["names"],
+                                      region=institute["region"], kind=institute["kind"])
+    existing = {u["email"] for u in jz.accounts.list_users(jz.actor)}
+    accounts = []
+    for user in USERS:
+        password = None
+        if user["email"] not in existing:
+            _made, password = jz.accounts.add_user(jz.actor, user["email"], user["name"], locale=user["locale"],
+                                                   is_admin=user["admin"])
+        if user["member"]:
+            jz.accounts.add_member(jz.actor, user["member"][0], user["email"], user["member"][1])
+        accounts.append({"email": user["email"], "password": password})
+    return accounts
+
+
 def load_demo(jz: Jazari, folder: Path | None = None) -> list[dict[str, Any]]:
     """Write the demo files and ingest them; safe to run again (identical files are no-ops)."""
     folder = folder or jz.settings.home / "demo-files"

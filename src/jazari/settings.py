@@ -49,6 +49,15 @@ class Settings(BaseSettings):
     privacy_key: SecretStr = Field(
         default=SecretStr(DEV_SECRET), description="Master key of the pseudonyms (one key per institute is derived)."
     )
+    raw_key: SecretStr = Field(
+        default=SecretStr(DEV_SECRET), description="Master key of the raw zone's encryption (AES-GCM) at rest."
+    )
+    raw_retention_days: int = Field(
+        default=365, ge=1, description="Days an original upload is kept when its dataset has no register entry."
+    )
+    retention_interval_hours: float = Field(
+        default=24.0, gt=0, description="Hours between two retention runs of `jazari serve`."
+    )
     admin_token: SecretStr | None = Field(
         default=None, description="Bearer token of the node administrator for the API."
     )
@@ -113,7 +122,7 @@ class Settings(BaseSettings):
 
     def check_secrets(self) -> None:
         """Refuse to run outside dev and test with a default secret."""
-        for name in ("secret_key", "privacy_key"):
+        for name in ("secret_key", "privacy_key", "raw_key"):
             if self.env == "prod" and getattr(self, name).get_secret_value() == DEV_SECRET:
                 raise ConfigError(
                     f"JAZARI_{name.upper()} is the development default",
@@ -125,6 +134,11 @@ class Settings(BaseSettings):
         """The institute's own pseudonymisation key, derived from the master key; never stored."""
         master = self.privacy_key.get_secret_value().encode()
         return hmac.new(master, f"jazari-pseudonyms:{institute}".encode(), hashlib.sha256).digest()
+
+    def raw_zone_key(self) -> bytes:
+        """The 32-byte key of the raw zone's encryption, derived from JAZARI_RAW_KEY; never stored."""
+        master = self.raw_key.get_secret_value().encode()
+        return hmac.new(master, b"jazari-raw-zone", hashlib.sha256).digest()
 
 
 def load_settings(**overrides: Any) -> Settings:

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from jazari.cli import app
 from jazari.errors import Forbidden
+from jazari.governance.actors import Actor
 from jazari.privacy.policy import PrivacyPolicy
 from tests.files import write_csv
 
@@ -109,4 +110,21 @@ def test_suggest_then_anonymize_from_the_command_line(jz, tmp_path: Path, monkey
     assert "version 2" in out.output and "treated" in out.output
     assert "BK123456" not in str(jz.load("hcp/people").to_pylist())
     assert "BK123456" in str(jz.load("hcp/people", version=1).to_pylist())  # history is kept
+    with pytest.raises(Forbidden, match="processing register"):  # treated personal data: law 09-08
+        jz.datasets_service.update(jz.actor, "hcp/people", access_level="network")
+    jz.register_set("hcp/people", {"controller": "HCP", "purpose": "statistics", "legal_basis": "public_interest",
+                                   "data_categories": ["identity"], "data_subjects": ["residents"],
+                                   "retention_days": 365})
     jz.datasets_service.update(jz.actor, "hcp/people", access_level="network")  # now allowed
+    # opening the dataset opens its treated version, not the untreated history
+    member = Actor(name="omar@dgsn.ma", roles={"dgsn": "viewer"})
+    assert "BK123456" not in str(jz.rows("hcp/people", actor=member)["rows"])
+    for read in (lambda: jz.rows("hcp/people", 1, actor=member), lambda: jz.version("hcp/people", 1, actor=member),
+                 lambda: jz.diff("hcp/people", 1, 2, actor=member),
+                 lambda: jz.export("hcp/people", tmp_path / "v1.csv", version=1, fmt="csv", actor=member)):
+        with pytest.raises(Forbidden):
+            read()
+    assert not (tmp_path / "v1.csv").exists()
+    viewer = Actor(name="amina@hcp.ma", roles={"hcp": "viewer"})
+    assert "BK123456" in str(jz.rows("hcp/people", 1, actor=viewer)["rows"])  # the institute still reads it
+    assert jz.audit("hcp/people", limit=1)[0]["actor"] == "amina@hcp.ma"  # and it is audited

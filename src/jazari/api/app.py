@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from jazari.api import datasets, errors, privacy
+from jazari.api import access, accounts, datasets, errors, privacy, register
 from jazari.app import Jazari
 from jazari.version import __version__
 
@@ -19,7 +19,9 @@ def create_app(jz: Jazari, *, workers: bool = True) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if workers:
             jz.jobs.start_workers()
+            jz.retention_scheduler.start()  # once now, then every JAZARI_RETENTION_INTERVAL_HOURS
         yield
+        jz.retention_scheduler.stop()
         jz.jobs.stop_workers()
 
     app = FastAPI(
@@ -32,10 +34,12 @@ def create_app(jz: Jazari, *, workers: bool = True) -> FastAPI:
     )
     app.state.jazari = jz
     errors.install(app)
+    app.include_router(access.router)
+    app.include_router(accounts.router)
     app.include_router(datasets.router)
     app.include_router(privacy.router)
-    from jazari.web import pages
+    app.include_router(register.router)
+    from jazari.web import site
 
-    app.include_router(pages.router)
-    pages.mount_static(app)
+    site.install(app)
     return app

@@ -6,11 +6,13 @@ import json
 import uuid
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel
 
 from jazari.api.deps import ActorDep, NodeDep
 from jazari.datasets.export import FORMATS, neutralise_formulas
@@ -42,6 +44,22 @@ def get_dataset(institute: str, name: str, jz: NodeDep, actor: ActorDep) -> dict
     return jz.dataset(_ref(institute, name), actor)
 
 
+class DatasetChange(BaseModel):
+    """What a steward may change on a dataset; absent fields stay as they are."""
+
+    title: str | None = None
+    description: str | None = None
+    access_level: str | None = None
+    unlisted: bool | None = None
+
+
+@router.patch("/datasets/{institute}/{name}")
+def change_dataset(institute: str, name: str, body: DatasetChange, jz: NodeDep, actor: ActorDep) -> dict[str, Any]:
+    """Change a dataset's title, description, access level or listing (stewards of its institute)."""
+    changes = {k: v for k, v in body.model_dump().items() if v is not None}
+    return jz.datasets_service.update(actor, _ref(institute, name), **changes)
+
+
 @router.get("/datasets/{institute}/{name}/versions")
 def list_versions(institute: str, name: str, jz: NodeDep, actor: ActorDep) -> list[dict[str, Any]]:
     """The versions of a dataset, newest first."""
@@ -52,6 +70,27 @@ def list_versions(institute: str, name: str, jz: NodeDep, actor: ActorDep) -> li
 def get_version(institute: str, name: str, number: int, jz: NodeDep, actor: ActorDep) -> dict[str, Any]:
     """A version with schema, profile, validation report and lineage."""
     return jz.version(_ref(institute, name), number, actor)
+
+
+@router.get("/datasets/{institute}/{name}/versions/{number}/source")
+def get_source(institute: str, name: str, number: int, jz: NodeDep, actor: ActorDep) -> StreamingResponse:
+    """The original upload of a version, decrypted from the raw zone (stewards of its institute; audited)."""
+    info, stream = jz.sources.open(actor, _ref(institute, name), number)
+
+    def body() -> Iterator[bytes]:
+        with stream:
+            while chunk := stream.read(CHUNK):
+                yield chunk
+
+    return StreamingResponse(body(), media_type="application/octet-stream",
+                             headers={"content-disposition": _attachment(info["name"]),
+                                      "content-length": str(info["size"])})
+
+
+def _attachment(name: str) -> str:
+    """A Content-Disposition for any file name: an ASCII fallback and the UTF-8 name (RFC 6266)."""
+    plain = "".join(c if " " <= c < "\x7f" and c not in '"\\' else "_" for c in name) or "source"
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @router.get("/datasets/{institute}/{name}/versions/{number}/{part}")

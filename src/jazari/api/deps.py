@@ -1,4 +1,11 @@
-"""Dependencies of the routes: the node and the acting user."""
+"""Dependencies of the routes: the node and the acting user.
+
+Who is acting comes from, in order: `Authorization: Bearer` (an API token, or the node's
+JAZARI_ADMIN_TOKEN), else the web session cookie, else the anonymous visitor. A request that
+changes something with only the session cookie must carry the session's CSRF token (form field
+`csrf_token` on web pages, header `X-CSRF-Token` for scripts), so another site cannot make a
+signed-in browser act. A bad or revoked token is refused, never downgraded to anonymous.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +15,11 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from jazari.app import Jazari
+from jazari.errors import Forbidden
 from jazari.governance.actors import Actor
+
+SESSION_COOKIE = "jazari_session"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def get_node(request: Request) -> Jazari:
@@ -16,15 +27,50 @@ def get_node(request: Request) -> Jazari:
     return request.app.state.jazari  # type: ignore[no-any-return]
 
 
-def get_actor(request: Request, jz: Annotated[Jazari, Depends(get_node)]) -> Actor:
-    """The bearer of a valid token, or the anonymous visitor."""
+def client_address(request: Request) -> str | None:
+    """The client's address as the server sees it (a proxy in front sets it with --proxy-headers)."""
+    return request.client.host if request.client else None
+
+
+def session_state(request: Request, jz: Jazari) -> tuple[Actor, str] | None:
+    """The Actor and CSRF token of the request's session cookie, once per request."""
+    if not hasattr(request.state, "jazari_session"):
+        secret = request.cookies.get(SESSION_COOKIE)
+        request.state.jazari_session = (
+            jz.accounts.session_actor(secret, client=client_address(request)) if secret else None
+        )
+    return request.state.jazari_session  # type: ignore[no-any-return]
+
+
+async def _form_csrf(request: Request) -> str:
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        value = form.get("csrf_token")
+        return value if isinstance(value, str) else ""
+    return ""
+
+
+async def get_actor(request: Request, jz: Annotated[Jazari, Depends(get_node)]) -> Actor:
+    """The acting user of this request (see the module's docstring)."""
+    client = client_address(request)
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
-    admin = jz.settings.admin_token
-    if scheme.lower() == "bearer" and admin is not None and token:
-        if hmac.compare_digest(token.encode(), admin.get_secret_value().encode()):
-            return Actor.operator("api-admin")
-    return Actor.anonymous()
+    token = token.strip()
+    if scheme.lower() == "bearer" and token:
+        admin = jz.settings.admin_token
+        if admin is not None and hmac.compare_digest(token.encode(), admin.get_secret_value().encode()):
+            return Actor.operator("api-admin").at(client, "api-admin")
+        return jz.accounts.authenticate_token(token, client=client)
+    state = session_state(request, jz)
+    if state is None:
+        return Actor.anonymous(client)
+    actor, csrf = state
+    if request.method not in SAFE_METHODS:
+        sent = request.headers.get("x-csrf-token") or await _form_csrf(request)
+        if not sent or not hmac.compare_digest(sent.encode(), csrf.encode()):
+            raise Forbidden("the form's CSRF token is missing or wrong", hint="reload the page and try again")
+    return actor
 
 
 NodeDep = Annotated[Jazari, Depends(get_node)]

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from jazari.cli.accounts import read_password
 from jazari.cli.root import app, emit, err, open_node, translated
 from jazari.factory.readers import ReadOptions
 
@@ -22,13 +23,30 @@ BIG_FILE = 50 * 1024 * 1024
 
 @app.command()
 @translated
-def init(as_json: bool = JSON_OPTION) -> None:
-    """Create or upgrade the Jazari home and its database (safe to run again)."""
+def init(
+    admin: str = typer.Option(None, "--admin", metavar="EMAIL", help="Create the first platform administrator."),
+    admin_name: str = typer.Option("Administrator", "--admin-name", help="The administrator's name."),
+    password_stdin: bool = typer.Option(False, "--password-stdin",
+                                        help="Read the administrator's password from stdin (else one is printed once)."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Create or upgrade the Jazari home and its database (safe to run again); with --admin, the first
+    administrator."""
+    password = read_password(password_stdin) if admin else None
     with open_node() as jz:
         result = jz.init()
-    emit(result, as_json, lambda r: out.print(
-        f"Jazari home {r['home']} ready (database {r['database']}, schema {r['revision']})"
-    ))
+        if admin:
+            user, generated = jz.accounts.first_admin(admin, admin_name, password)
+            result["admin"] = {"email": user["email"], "password": generated}
+
+    def render(r: dict[str, Any]) -> None:
+        out.print(f"Jazari home {r['home']} ready (database {r['database']}, schema {r['revision']})")
+        if "admin" in r:
+            out.print(f"administrator {r['admin']['email']}")
+            if r["admin"]["password"]:
+                out.print(f"password (shown once): {r['admin']['password']}", highlight=False)
+
+    emit(result, as_json, render)
 
 
 @app.command()
@@ -104,10 +122,16 @@ def _print_ingest(result: dict[str, Any]) -> None:
                   f"{finding.get('message', '')}", highlight=False)
 
 
-@app.command("datasets")
+datasets_app = typer.Typer(help="List the datasets the acting user may see; `datasets edit` changes one.")
+app.add_typer(datasets_app, name="datasets")
+
+
+@datasets_app.callback(invoke_without_command=True)
 @translated
-def datasets_list(as_json: bool = JSON_OPTION) -> None:
-    """List the datasets."""
+def datasets_list(ctx: typer.Context, as_json: bool = JSON_OPTION) -> None:
+    """List the datasets the acting user may see."""
+    if ctx.invoked_subcommand is not None:
+        return
     with open_node() as jz:
         result = jz.datasets()
 
@@ -119,6 +143,25 @@ def datasets_list(as_json: bool = JSON_OPTION) -> None:
         out.print(table)
 
     emit(result, as_json, render)
+
+
+@datasets_app.command("edit")
+@translated
+def datasets_edit(
+    dataset: str = typer.Argument(..., help="institute/name"),
+    title: str = typer.Option(None, "--title", help="A new title."),
+    description: str = typer.Option(None, "--description", help="A new description."),
+    access: str = typer.Option(None, "--access", help="public, network, institute or restricted."),
+    unlisted: bool = typer.Option(None, "--unlisted/--listed", help="Hide a restricted or institute dataset from "
+                                  "the lists of those who may not read it."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Change a dataset's title, description, access level or listing (stewards of its institute)."""
+    changes = {k: v for k, v in {"title": title, "description": description, "access_level": access,
+                                 "unlisted": unlisted}.items() if v is not None}
+    with open_node() as jz:
+        result = jz.datasets_service.update(jz.actor, dataset, **changes)
+    emit(result, as_json, lambda r: out.print(f"{r['dataset']}: access {r['access_level']}"))
 
 
 @app.command()

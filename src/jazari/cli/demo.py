@@ -11,12 +11,16 @@ from jazari.cli.root import app, emit, err, open_node, translated
 @translated
 def demo(as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")) -> None:
     """Load the demo data: Morocco's regions, provinces, communes and census (HCP 2024)."""
-    from jazari.demo import load_demo
+    from jazari.demo import demo_accounts, load_demo
 
     with open_node() as jz:
+        accounts = demo_accounts(jz)
         results = load_demo(jz)
 
     def render(rows: list[dict]) -> None:
+        for account in accounts:
+            password = account["password"] or "(unchanged since an earlier run)"
+            err.print(f"  account {account['email']}: password {password}", highlight=False)
         for r in rows:
             state = "unchanged" if r.get("unchanged") else f"{r['rows_total']:,} rows"
             err.print(f"  {r['dataset']} version {r['version']}: {state}", highlight=False)

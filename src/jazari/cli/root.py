@@ -21,7 +21,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 err = Console(stderr=True)
-state: dict[str, Any] = {"home": None, "debug": False}
+state: dict[str, Any] = {"home": None, "debug": False, "as": None}
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,17 +30,30 @@ F = TypeVar("F", bound=Callable[..., Any])
 def root(
     home: Path = typer.Option(None, "--home", envvar="JAZARI_HOME", help="Jazari home folder [./.jazari]."),
     debug: bool = typer.Option(False, "--debug", help="Show the traceback of errors."),
+    as_user: str = typer.Option(
+        None, "--as", envvar="JAZARI_USER", metavar="EMAIL",
+        help="Act as this user, with their roles and grants [default: the node operator, who may do anything].",
+    ),
 ) -> None:
     """Jazari: turn institutional files into safe, documented, versioned datasets."""
     state["home"] = home
     state["debug"] = debug
+    state["as"] = as_user
 
 
 def open_node() -> Any:
-    """Open the node the options point at (created or upgraded on the way)."""
+    """Open the node the options point at (created or upgraded on the way), acting as `--as EMAIL`
+    when given, else as the node operator."""
     import jazari
 
-    return jazari.open(state["home"])
+    jz = jazari.open(state["home"])
+    if state["as"]:
+        try:
+            jz.actor = jz.accounts.actor(state["as"], via="cli")
+        except BaseException:
+            jz.close()
+            raise
+    return jz
 
 
 def emit(data: Any, as_json: bool, render: Callable[[Any], None]) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from jazari.datasets.models import Dataset, Version
 from jazari.datasets.names import parse_ref
+from jazari.datasets.sources import unavailable
 from jazari.errors import FileFormatError, InputError, JazariError, NotFound
 from jazari.factory.pipeline import IngestPlan, check_append_schema, run_ingest
 from jazari.factory.readers import ReadOptions, list_sheets, open_source
@@ -224,13 +225,18 @@ class Ingestor:
                 f"version {latest.number} of {ref} was appended to earlier versions: one source cannot rebuild it",
                 hint="ingest its files again with --privacy policy.yaml (first --mode replace, then --mode append)",
             )
-        raw = self.blobs.path(latest.source_sha256)
-        if not raw.is_file():
-            raise NotFound(f"the original of {ref} version {latest.number} is no longer in the raw zone",
-                           hint="ingest the file again with --privacy policy.yaml")
+        problem = unavailable(ref, latest, self.blobs, hint="ingest the file again with --privacy policy.yaml")
+        if problem is not None:
+            raise problem
         options = ReadOptions(**{k: v for k, v in latest.reader_options.items() if k in ReadOptions.__dataclass_fields__})
-        return self.ingest(actor, ref, raw, options=options, privacy=policy, source_name=latest.source_name,
-                           schema=self._recipe_schema(institute, name), progress=progress)
+        self.settings.tmp_dir.mkdir(parents=True, exist_ok=True)
+        plain = self.settings.tmp_dir / f"source-{uuid.uuid4().hex}"  # the raw zone is encrypted
+        try:
+            self.blobs.decrypt_to(latest.source_sha256, plain)
+            return self.ingest(actor, ref, plain, options=options, privacy=policy, source_name=latest.source_name,
+                               schema=self._recipe_schema(institute, name), progress=progress)
+        finally:
+            plain.unlink(missing_ok=True)
 
     def _latest(self, institute: str, name: str) -> Version | None:
         with self.db.session() as session:

@@ -3,6 +3,7 @@ Every call takes an actor and asks governance before touching data (DESIGN rule 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,13 +17,14 @@ from jazari.datasets.models import ACCESS_LEVELS, Dataset, Version
 from jazari.datasets.names import parse_ref
 from jazari.errors import Forbidden, InputError, NotFound
 from jazari.factory.diff import diff_versions
-from jazari.governance.access import can, grant_used, require
+from jazari.governance.access import Guarded, can, grant_used, require, version_guard
 from jazari.governance.actors import Actor
 from jazari.governance.audit import events, record
 from jazari.governance.models import Institute
+from jazari.governance.register import has_entry, retention_of
 from jazari.privacy.columns import ColumnScan
 from jazari.store import duck
-from jazari.store.database import Database
+from jazari.store.database import Database, utcnow
 from jazari.store.lake import Lake
 
 MAX_PAGE = 1000
@@ -37,6 +39,7 @@ def dataset_dict(dataset: Dataset, latest: Version | None) -> dict[str, Any]:
         "title": dataset.title,
         "description": dataset.description,
         "access_level": dataset.access_level,
+        "unlisted": dataset.unlisted,
         "latest_version": latest.number if latest else None,
         "rows": latest.rows_total if latest else None,
         "columns": len(latest.table_schema.get("fields", [])) if latest else None,
@@ -44,14 +47,16 @@ def dataset_dict(dataset: Dataset, latest: Version | None) -> dict[str, Any]:
     }
 
 
-def version_dict(version: Version, *, full: bool = False) -> dict[str, Any]:
-    """A version's summary, or with `full` its schema, reports and lineage too."""
+def version_dict(version: Version, *, full: bool = False, retention_days: int | None = None) -> dict[str, Any]:
+    """A version's summary, or with `full` its schema, reports and lineage too; with the register's
+    `retention_days`, when the version's retention ends."""
     summary: dict[str, Any] = {
         "version": version.number,
         "created_at": version.created_at.isoformat(),
         "actor": version.actor,
         "mode": version.mode,
-        "source": {"name": version.source_name, "size": version.source_size, "sha256": version.source_sha256},
+        "source": {"name": version.source_name, "size": version.source_size, "sha256": version.source_sha256,
+                   "purged_at": version.source_purged_at.isoformat() if version.source_purged_at else None},
         "rows": {
             "read": version.rows_read,
             "written": version.rows_written,
@@ -60,6 +65,9 @@ def version_dict(version: Version, *, full: bool = False) -> dict[str, Any]:
         },
         "software_version": version.software_version,
     }
+    if retention_days is not None:
+        expires = version.created_at + timedelta(days=retention_days)
+        summary["retention"] = {"days": retention_days, "expires_at": expires.isoformat(), "expired": expires <= utcnow()}
     if full:
         summary.update(
             schema=version.table_schema,
@@ -131,8 +139,17 @@ class DatasetService:
         with self.db.session() as session:
             dataset = self._lookup(session, actor, ref, "read")
             version = self._version(dataset, number, session)
-            audit_read(session, actor, audit_action, dataset, version.number, details)
+            guard = self._guard(actor, dataset, version)
+            audit_read(session, actor, audit_action, guard, version.number, details)
         return dataset, version
+
+    @staticmethod
+    def _guard(actor: Actor, dataset: Dataset, version: Version) -> Guarded:
+        """Check that the actor may read this version too (an untreated one stays in its institute)."""
+        guard = version_guard(dataset, (version.privacy or {}).get("status"))
+        if guard is not dataset:
+            require(actor, "read", guard)
+        return guard
 
     def audit_log(self, actor: Actor, ref: str | None = None, *, limit: int = 100) -> list[dict[str, Any]]:
         """Audit events, newest first: of one dataset (its stewards), all (administrators), or
@@ -145,9 +162,9 @@ class DatasetService:
 
     def update(
         self, actor: Actor, ref: str, *, title: str | None = None, description: str | None = None,
-        access_level: str | None = None,
+        access_level: str | None = None, unlisted: bool | None = None,
     ) -> dict[str, Any]:
-        """Change a dataset's title, description or access level (stewards of its institute)."""
+        """Change a dataset's title, description, access level or listing (stewards of its institute)."""
         dataset = self._find(actor, ref, "manage")
         if access_level is not None and access_level not in ACCESS_LEVELS:
             raise InputError(f"access level must be one of {', '.join(ACCESS_LEVELS)}", field="access_level")
@@ -164,6 +181,10 @@ class DatasetService:
                 record(session, actor.name, "access.change", dataset.ref, client=actor.client,
                        details={"from": row.access_level, "to": access_level})
                 row.access_level = access_level
+            if unlisted is not None and bool(unlisted) != row.unlisted:
+                record(session, actor.name, "listing.change", dataset.ref, client=actor.client,
+                       details={"unlisted": bool(unlisted)})
+                row.unlisted = bool(unlisted)
         return self.info(actor, ref)
 
     def _check_privacy_allows_sharing(self, dataset: Dataset) -> None:
@@ -180,6 +201,16 @@ class DatasetService:
                 hint=f"`jazari privacy suggest {dataset.ref} -o policy.yaml`, edit it, then "
                 f"`jazari privacy anonymize {dataset.ref} --policy policy.yaml`",
             )
+        if report.get("status") not in (None, "clean"):
+            with self.db.session() as session:
+                registered = has_entry(session, dataset.id)
+            if not registered:
+                raise Forbidden(
+                    f"{dataset.ref} holds personal data ({report.get('status')}): opening it beyond its "
+                    "institute needs an entry in the processing register (law 09-08)",
+                    hint=f"`jazari register set {dataset.ref} --file entry.yaml` (controller, purpose, legal_basis, "
+                    "data_categories, data_subjects, retention_days, ...)",
+                )
 
     def list(self, actor: Actor) -> list[dict[str, Any]]:
         """The datasets the actor may see, newest first."""
@@ -208,11 +239,15 @@ class DatasetService:
             rows = session.scalars(
                 select(Version).where(Version.dataset_id == dataset.id).order_by(Version.number.desc())
             ).all()
-        return [version_dict(v) for v in rows]
+            days = retention_of(session, dataset.id)
+        return [version_dict(v, retention_days=days) for v in rows]
 
     def version(self, actor: Actor, ref: str, number: int | None = None) -> dict[str, Any]:
         """One version with schema, profile, validation report and lineage (profile values are data)."""
-        return version_dict(self._read(actor, ref, "read.version", number)[1], full=True)
+        dataset, found = self._read(actor, ref, "read.version", number)
+        with self.db.session() as session:
+            days = retention_of(session, dataset.id)
+        return version_dict(found, full=True, retention_days=days)
 
     def scan(
         self, actor: Actor, ref: str, number: int | None = None, *, audit_action: str = "load",
@@ -283,13 +318,15 @@ class DatasetService:
         with self.db.session() as session:
             dataset = self._lookup(session, actor, ref, "read")
             old, new = self._version(dataset, a, session), self._version(dataset, b, session)
-            audit_read(session, actor, "diff", dataset, b, {"a": a, "b": b})
+            guards = [self._guard(actor, dataset, v) for v in (old, new)]
+            guard = next((g for g in guards if g is not dataset), dataset)
+            audit_read(session, actor, "diff", guard, b, {"a": a, "b": b})
         result = diff_versions(_diffable(old), _diffable(new))
         return {"dataset": ref, "a": a, "b": b, **result}
 
 
 def audit_read(
-    session: Session, actor: Actor, action: str, dataset: Dataset, version: int | None,
+    session: Session, actor: Actor, action: str, dataset: Guarded, version: int | None,
     details: dict[str, Any] | None = None,
 ) -> None:
     """Record a read of non-public data: who, from where, and through which grant for what purpose."""

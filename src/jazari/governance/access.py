@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from jazari.errors import Forbidden, NotFound, Unauthenticated
@@ -19,6 +20,24 @@ class Guarded(Protocol):
 
     @property
     def access_level(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Capped:
+    """A dataset seen at a narrower level than its own, for one of its versions."""
+
+    ref: str
+    access_level: str
+    unlisted: bool = False
+
+
+def version_guard(resource: Guarded, privacy_status: str | None) -> Guarded:
+    """What governs reading one version: a version holding personal data that no policy treats is
+    read at most at `institute` level, whatever the dataset's level now (privacy by default: opening
+    a dataset after `privacy anonymize` does not open its untreated earlier versions)."""
+    if privacy_status == "needs_policy" and resource.access_level in ("public", "network"):
+        return Capped(resource.ref, "institute", bool(getattr(resource, "unlisted", False)))
+    return resource
 
 
 def _institute(resource: Guarded) -> str:

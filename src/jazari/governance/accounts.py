@@ -180,8 +180,12 @@ class AccountService:
             return user.to_dict(), generated
 
     def first_admin(self, email: str, name: str, password: str | None = None) -> tuple[dict[str, Any], str | None]:
-        """Create the first platform administrator (`jazari init --admin`); refused once one exists."""
+        """Create the first platform administrator (`jazari init --admin`); refused once one exists,
+        except that naming the same administrator again is a no-op (init stays idempotent)."""
         with self.db.session() as session:
+            same = session.scalar(select(User).where(User.email == normalise_email(email), User.is_admin.is_(True)))
+            if same is not None:
+                return same.to_dict(), None
             if session.scalar(select(func.count()).select_from(User).where(User.is_admin.is_(True))):
                 raise Conflict("an administrator exists already",
                                hint="an administrator adds the others with `jazari users add --admin`")
