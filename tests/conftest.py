@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 PG_URL = os.environ.get("JAZARI_TEST_DATABASE_URL")
+TEST_SECRETS = ("JAZARI_SECRET_KEY", "JAZARI_PRIVACY_KEY", "JAZARI_RAW_KEY")
 BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
 
 _real_connect = socket.socket.connect
@@ -50,6 +51,8 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for key in list(os.environ):
         if key.startswith("JAZARI_") and key != "JAZARI_TEST_DATABASE_URL":
             monkeypatch.delenv(key)
+    for key in TEST_SECRETS:  # env=test refuses the development defaults, as production does
+        monkeypatch.setenv(key, f"test-only-{key.lower()}-0123456789abcdef")
 
 
 @pytest.fixture(params=BACKENDS)

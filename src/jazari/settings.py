@@ -19,6 +19,7 @@ from pydantic_settings import (
 from jazari.errors import ConfigError
 
 DEV_SECRET = "dev-secret-not-for-production"
+MIN_SECRET = 32
 
 
 def _config_file() -> Path | None:
@@ -121,12 +122,17 @@ class Settings(BaseSettings):
         return self.home / "jobs.db"
 
     def check_secrets(self) -> None:
-        """Refuse to run outside dev and test with a default secret."""
+        """Refuse to start outside dev mode with a development default secret, and in production with
+        a short one (a laptop in dev mode may use the defaults)."""
         for name in ("secret_key", "privacy_key", "raw_key"):
-            if self.env == "prod" and getattr(self, name).get_secret_value() == DEV_SECRET:
+            value = getattr(self, name).get_secret_value()
+            default = value == DEV_SECRET
+            if (default and self.env != "dev") or (self.env == "prod" and len(value) < MIN_SECRET):
+                what = "the development default" if default else f"shorter than {MIN_SECRET} characters"
                 raise ConfigError(
-                    f"JAZARI_{name.upper()} is the development default",
-                    hint=f"set JAZARI_{name.upper()} to a long random value, or JAZARI_ENV=dev on a laptop",
+                    f"JAZARI_{name.upper()} is {what}",
+                    hint=f"set JAZARI_{name.upper()} to a long random value (`python -c 'import secrets; "
+                    f"print(secrets.token_urlsafe(48))'`), or JAZARI_ENV=dev on a laptop",
                     field=name,
                 )
 

@@ -93,3 +93,12 @@ def test_disable_a_user(run) -> None:
     run("users", "add", "amina@hcp.ma", "--name", "Amina", "--password-stdin", stdin=PASSWORD + "\n")
     assert json.loads(run("users", "disable", "amina@hcp.ma", "--json").output)["active"] is False
     assert "is disabled" in run("--as", "amina@hcp.ma", "datasets", code=1).output
+
+
+@pytest.mark.parametrize("args", [("tokens", "revoke", "100000000000000000000"),
+                                  ("access", "approve", "100000000000000000000"),
+                                  ("rows", "hcp/c", "--version", "100000000000000000000"),
+                                  ("diff", "hcp/c", "1", "100000000000000000000")])
+def test_huge_ids_are_refused_with_a_message_not_a_traceback(run, args: tuple[str, ...]) -> None:
+    out = run(*args, code=2)
+    assert "Invalid value" in out.output and "Traceback" not in out.output

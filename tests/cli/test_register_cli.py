@@ -85,7 +85,7 @@ def test_source_and_retention(run, tmp_path: Path) -> None:
     original = (tmp_path / "people.csv").read_bytes()
     out = tmp_path / "back.csv"
     refused = run("--as", AMINA, "source", "hcp/people", "-o", str(out), code=1)
-    assert "may not manage hcp/people" in refused.output and not out.exists()
+    assert "may not review hcp/people" in refused.output and not out.exists()
     saved = json.loads(run("--as", KARIM, "source", "hcp/people", "--version", "1", "-o", str(out), "--json").output)
     assert out.read_bytes() == original and saved["name"] == "people.csv" and saved["version"] == 1
     assert "original people.csv" in run("--as", KARIM, "source", "hcp/people", "-o", str(out)).output

@@ -66,3 +66,32 @@ def test_stored_report_round_trips() -> None:
     again = ValidationReport.from_dict(report.to_dict())
     assert again.to_dict() == report.to_dict()
     assert json.loads(report.to_json())["ok"] is False
+
+
+def test_hide_value_replaces_the_quoted_value_in_every_message_shape() -> None:
+    from jazari.factory.findings import hide_value
+
+    long = "x" * 100
+    assert hide_value('"J12-3456" does not match the pattern [A-Z]+', "cin", "J12-3456", "[CIN]") == (
+        '"[CIN]" does not match the pattern [A-Z]+')
+    assert hide_value(f'"{long[:80]}…" is not an integer', "cin", long, "[CIN]") == '"[CIN]" is not an integer'
+    assert hide_value("-3 is less than the minimum 0", "age", "-3", "[AGE]") == "[AGE] is less than the minimum 0"
+    assert hide_value("primary key (id, cin) = (1, J1) repeats row 1", "id, cin", "1, J1", "[X]") == (
+        "primary key (id, cin) = ([X]) repeats row 1")
+    assert hide_value("a value is required", "cin", None, "[CIN]") == "a value is required"
+
+
+def test_quarantine_records_get_the_policy_with_the_published_pseudonyms() -> None:
+    from jazari.factory.validate import treat_records
+    from jazari.privacy.operators import pseudonym
+    from jazari.privacy.policy import PolicyConfig, PrivacyPolicy
+
+    key = b"k" * 32
+    config = PolicyConfig(PrivacyPolicy.from_dict({"columns": {"nom": "pseudonymize", "age": "drop"}}), key)
+    bad = checked(2, ["-1", "abc"], ["Alaoui", None])
+    records = treat_records(config, quarantine_records(bad), pa.schema([("age", pa.int64()), ("nom", pa.string())]))
+    rows = records.to_pylist()
+    assert {r["_row"]: json.loads(r["record"]) for r in rows} == {2: {"nom": pseudonym("Alaoui", key)},
+                                                                   3: {"nom": None}}
+    assert all(r["value"] in (None, "[REDACTED]") for r in rows if r["column"] == "age")
+    assert "Alaoui" not in json.dumps(rows) and "abc" not in json.dumps(rows)

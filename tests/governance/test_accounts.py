@@ -150,8 +150,11 @@ def test_tokens_are_hashed_scoped_expiring_and_revocable(jz) -> None:
     reader = jz.accounts.authenticate_token(read_secret)
     with pytest.raises(Forbidden):  # scope escalation: a read token cannot mint a write token ...
         jz.accounts.create_token(reader, "escalate", scopes=("read", "write"))
-    with pytest.raises(Forbidden):  # ... nor any token
-        jz.accounts.create_token(reader, "again", scopes=("read",))
+    with pytest.raises(Forbidden):  # ... and no token mints one that would outlive its revocation
+        jz.accounts.create_token(token_actor, "child", scopes=("read",))
+    with pytest.raises(Forbidden):  # a signed-in session without write (none today) or a read actor cannot either
+        jz.accounts.create_token(Actor(name=karim.name, user_id=karim.user_id, scopes=frozenset({"read"}), via="web"),
+                                 "again", scopes=("read",))
     with pytest.raises(InputError):
         jz.accounts.create_token(karim, "x", scopes=("admin",))
     with pytest.raises(NotFound):  # someone else's token

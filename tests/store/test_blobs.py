@@ -194,11 +194,24 @@ def test_missing_blob_and_delete(tmp_path: Path) -> None:
 
 def test_prod_refuses_the_default_raw_key(tmp_path: Path) -> None:
     from jazari.errors import ConfigError
-    from jazari.settings import Settings
+    from jazari.settings import DEV_SECRET, Settings
 
     keys = {"secret_key": "s" * 40, "privacy_key": "p" * 40}
     with pytest.raises(ConfigError, match="JAZARI_RAW_KEY is the development default") as caught:
-        Settings(home=tmp_path, env="prod", **keys).check_secrets()  # type: ignore[arg-type]
+        Settings(home=tmp_path, env="prod", raw_key=DEV_SECRET, **keys).check_secrets()  # type: ignore[arg-type]
     assert caught.value.context["field"] == "raw_key"
+    with pytest.raises(ConfigError, match="JAZARI_RAW_KEY is shorter than 32 characters"):
+        Settings(home=tmp_path, env="prod", raw_key="", **keys).check_secrets()  # type: ignore[arg-type]
     Settings(home=tmp_path, env="prod", raw_key="r" * 40, **keys).check_secrets()  # type: ignore[arg-type]
     assert Settings(raw_key="a" * 40).raw_zone_key() != Settings(raw_key="b" * 40).raw_zone_key()  # type: ignore[arg-type]
+
+
+def test_outside_dev_mode_the_default_keys_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import jazari
+    from jazari.errors import ConfigError
+
+    for key in ("JAZARI_SECRET_KEY", "JAZARI_PRIVACY_KEY", "JAZARI_RAW_KEY"):
+        monkeypatch.delenv(key, raising=False)
+    with pytest.raises(ConfigError, match="development default"):
+        jazari.open(tmp_path / "test-node", env="test")
+    jazari.open(tmp_path / "laptop", env="dev").close()  # a laptop in dev mode may

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from jazari.api.deps import ActorDep, NodeDep
+from jazari.api.deps import ActorDep, NodeDep, PathId
 
 router = APIRouter(prefix="/api/v1/access", tags=["access"])
 
@@ -52,26 +52,26 @@ def list_requests(
 
 
 @router.get("/requests/{request_id}")
-def get_request(request_id: int, jz: NodeDep, actor: ActorDep) -> dict[str, Any]:
+def get_request(request_id: PathId, jz: NodeDep, actor: ActorDep) -> dict[str, Any]:
     """One request and its outcome (its requester, the owner's stewards, admins)."""
     return jz.access.get_request(actor, request_id)
 
 
 @router.post("/requests/{request_id}/approve")
-def approve(request_id: int, jz: NodeDep, actor: ActorDep, body: ApproveBody | None = None) -> dict[str, Any]:
+def approve(request_id: PathId, jz: NodeDep, actor: ActorDep, body: ApproveBody | None = None) -> dict[str, Any]:
     """Approve a pending request: a grant until the expiry."""
     body = body or ApproveBody()
     return jz.access.approve(actor, request_id, expires_at=body.expires_at, days=body.days, note=body.note)
 
 
 @router.post("/requests/{request_id}/refuse")
-def refuse(request_id: int, body: ReasonBody, jz: NodeDep, actor: ActorDep) -> dict[str, Any]:
+def refuse(request_id: PathId, body: ReasonBody, jz: NodeDep, actor: ActorDep) -> dict[str, Any]:
     """Refuse a pending request with a reason the requester sees."""
     return jz.access.refuse(actor, request_id, reason=body.reason or "")
 
 
 @router.post("/requests/{request_id}/withdraw")
-def withdraw(request_id: int, jz: NodeDep, actor: ActorDep) -> dict[str, Any]:
+def withdraw(request_id: PathId, jz: NodeDep, actor: ActorDep) -> dict[str, Any]:
     """The requester withdraws a pending request."""
     return jz.access.withdraw(actor, request_id)
 
@@ -103,6 +103,6 @@ def create_grant(body: GrantBody, jz: NodeDep, actor: ActorDep) -> dict[str, Any
 
 
 @router.post("/grants/{grant_id}/revoke")
-def revoke(grant_id: int, jz: NodeDep, actor: ActorDep, body: ReasonBody | None = None) -> dict[str, Any]:
+def revoke(grant_id: PathId, jz: NodeDep, actor: ActorDep, body: ReasonBody | None = None) -> dict[str, Any]:
     """End a grant now (the owner's stewards and admins, or the grantee)."""
     return jz.access.revoke(actor, grant_id, reason=(body or ReasonBody()).reason)

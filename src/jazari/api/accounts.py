@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from jazari.api.deps import ActorDep, NodeDep
+from jazari.api.deps import ActorDep, NodeDep, PathId
 
 router = APIRouter(prefix="/api/v1", tags=["accounts"])
 
@@ -57,7 +57,7 @@ def create_token(body: TokenIn, jz: NodeDep, actor: ActorDep) -> dict[str, Any]:
 
 
 @router.delete("/tokens/{token_id}")
-def revoke_token(token_id: int, jz: NodeDep, actor: ActorDep) -> dict[str, Any]:
+def revoke_token(token_id: PathId, jz: NodeDep, actor: ActorDep) -> dict[str, Any]:
     """Revoke one of the caller's tokens."""
     return jz.accounts.revoke_token(actor, token_id)
 

@@ -3,7 +3,7 @@
 Who is acting comes from, in order: `Authorization: Bearer` (an API token, or the node's
 JAZARI_ADMIN_TOKEN), else the web session cookie, else the anonymous visitor. A request that
 changes something with only the session cookie must carry the session's CSRF token (form field
-`csrf_token` on web pages, header `X-CSRF-Token` for scripts), so another site cannot make a
+`csrf_token` on web pages, header `X-CSRF-Token` for scripts and uploads), so another site cannot make a
 signed-in browser act. A bad or revoked token is refused, never downgraded to anonymous.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import hmac
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
 
 from jazari.app import Jazari
 from jazari.errors import Forbidden
@@ -20,6 +20,7 @@ from jazari.governance.actors import Actor
 
 SESSION_COOKIE = "jazari_session"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+FORM_CSRF_MAX = 1024 * 1024  # the largest form read for its CSRF token
 
 
 def get_node(request: Request) -> Jazari:
@@ -43,12 +44,18 @@ def session_state(request: Request, jz: Jazari) -> tuple[Actor, str] | None:
 
 
 async def _form_csrf(request: Request) -> str:
-    content_type = request.headers.get("content-type", "")
-    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-        form = await request.form()
-        value = form.get("csrf_token")
-        return value if isinstance(value, str) else ""
-    return ""
+    """The `csrf_token` of a small urlencoded form. Nothing else is read before the actor is known
+    (an upload could fill the disk): multipart requests send the X-CSRF-Token header."""
+    if not request.headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
+        return ""
+    try:
+        if int(request.headers.get("content-length") or FORM_CSRF_MAX + 1) > FORM_CSRF_MAX:
+            return ""
+    except ValueError:
+        return ""
+    form = await request.form()
+    value = form.get("csrf_token")
+    return value if isinstance(value, str) else ""
 
 
 async def get_actor(request: Request, jz: Annotated[Jazari, Depends(get_node)]) -> Actor:
@@ -75,3 +82,9 @@ async def get_actor(request: Request, jz: Annotated[Jazari, Depends(get_node)]) 
 
 NodeDep = Annotated[Jazari, Depends(get_node)]
 ActorDep = Annotated[Actor, Depends(get_actor)]
+
+# Whole numbers from a URL are bounded to what the database holds: a bigger one is a 422, not a 500.
+MAX_INT = 2**31 - 1
+PathId = Annotated[int, Path(ge=1, le=MAX_INT)]  # an id or a version number in the path
+QueryNumber = Annotated[int | None, Query(ge=1, le=MAX_INT)]  # an optional version number
+QueryId = Annotated[int, Query(ge=1, le=MAX_INT)]  # a version number that must be given

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from jazari.cli.root import app, emit, open_node, translated
+from jazari.cli.root import MAX_ID, app, emit, open_node, translated
 from jazari.errors import InputError
 
 out = Console(width=None if sys.stdout.isatty() else 200)
@@ -50,7 +50,7 @@ def request(
 @access_app.command("approve")
 @translated
 def approve(
-    request_id: int = typer.Argument(..., help="The request's id."),
+    request_id: int = typer.Argument(..., help="The request's id.", min=1, max=MAX_ID),
     days: int = typer.Option(None, "--days", help="Grant for N days from now [default: the duration asked]."),
     until: str = typer.Option(None, "--until", metavar="DATE", help="Grant until the end of DATE (YYYY-MM-DD, UTC)."),
     note: str = typer.Option(None, "--note", help="A note the requester sees."),
@@ -73,7 +73,7 @@ def approve(
 @access_app.command("refuse")
 @translated
 def refuse(
-    request_id: int = typer.Argument(..., help="The request's id."),
+    request_id: int = typer.Argument(..., help="The request's id.", min=1, max=MAX_ID),
     reason: str = typer.Option(..., "--reason", help="Why (the requester sees it)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -86,7 +86,7 @@ def refuse(
 @access_app.command("withdraw")
 @translated
 def withdraw(
-    request_id: int = typer.Argument(..., help="The id of your request."),
+    request_id: int = typer.Argument(..., help="The id of your request.", min=1, max=MAX_ID),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Withdraw one of your pending requests."""
@@ -116,7 +116,7 @@ def grant(
 @access_app.command("revoke")
 @translated
 def revoke(
-    grant_id: int = typer.Argument(..., help="The grant's id."),
+    grant_id: int = typer.Argument(..., help="The grant's id.", min=1, max=MAX_ID),
     reason: str = typer.Option(None, "--reason", help="Why (the grantee sees it)."),
     as_json: bool = JSON_OPTION,
 ) -> None:

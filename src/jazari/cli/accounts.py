@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from jazari.cli.root import app, emit, open_node, translated
+from jazari.cli.root import MAX_ID, app, emit, open_node, translated
 from jazari.errors import InputError
 
 out = Console(width=None if sys.stdout.isatty() else 200)
@@ -219,7 +219,7 @@ def tokens_list(as_json: bool = JSON_OPTION) -> None:
 
 @tokens_app.command("revoke")
 @translated
-def tokens_revoke(token_id: int = typer.Argument(...), as_json: bool = JSON_OPTION) -> None:
+def tokens_revoke(token_id: int = typer.Argument(..., min=1, max=MAX_ID), as_json: bool = JSON_OPTION) -> None:
     """Revoke a token: it stops working at once."""
     with open_node() as jz:
         result = jz.accounts.revoke_token(jz.actor, token_id)

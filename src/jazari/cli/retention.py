@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from jazari.cli.root import app, emit, open_node, translated
+from jazari.cli.root import MAX_ID, app, emit, open_node, translated
 
 out = Console(width=None if sys.stdout.isatty() else 200)
 JSON_OPTION = typer.Option(False, "--json", help="Print the result as JSON.")
@@ -42,7 +42,7 @@ def status(as_json: bool = JSON_OPTION) -> None:
 @translated
 def source(
     dataset: str = typer.Argument(..., help="institute/name"),
-    version: int = typer.Option(None, "--version", help="Version number [default: the latest]."),
+    version: int = typer.Option(None, "--version", help="Version number [default: the latest].", min=1, max=MAX_ID),
     output: Path = typer.Option(..., "--output", "-o", help="Where to write the original file."),
     as_json: bool = JSON_OPTION,
 ) -> None:

@@ -24,6 +24,7 @@ err = Console(stderr=True)
 state: dict[str, Any] = {"home": None, "debug": False, "as": None}
 
 F = TypeVar("F", bound=Callable[..., Any])
+MAX_ID = 2**31 - 1  # ids and version numbers are 32-bit integers in the database
 
 
 @app.callback()

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from jazari.datasets.models import Dataset, Version
 from jazari.datasets.names import parse_ref
@@ -26,6 +27,7 @@ from jazari.governance.access import require
 from jazari.governance.actors import Actor
 from jazari.governance.audit import record
 from jazari.governance.models import Institute
+from jazari.governance.register import has_entry
 from jazari.privacy.policy import PrivacyPolicy, output_schema
 from jazari.settings import Settings
 from jazari.store.blobs import BlobStore, too_large
@@ -233,6 +235,9 @@ class Ingestor:
         plain = self.settings.tmp_dir / f"source-{uuid.uuid4().hex}"  # the raw zone is encrypted
         try:
             self.blobs.decrypt_to(latest.source_sha256, plain)
+            with self.db.session() as session:  # the original is read now; the publish comes later
+                record(session, actor.name, "read.source", ref, version=latest.number, client=actor.client,
+                       details={"sha256": latest.source_sha256, "via": actor.via, "for": "privacy.anonymize"})
             return self.ingest(actor, ref, plain, options=options, privacy=policy, source_name=latest.source_name,
                                schema=self._recipe_schema(institute, name), progress=progress)
         finally:
@@ -298,10 +303,10 @@ class Ingestor:
                 row.title = title
             row.recipe = {"reader": options, "schema": outcome.schema.to_dict(), "mode": mode,
                           "privacy": outcome.privacy.get("policy")}
-            lowered = None
-            if outcome.privacy.get("status") == "needs_policy" and row.access_level in ("public", "network"):
-                lowered, row.access_level = row.access_level, "institute"  # privacy by default
             session.flush()
+            lowered, because = None, _why_lower(session, row, outcome.privacy.get("status"))
+            if because is not None:
+                lowered, row.access_level = row.access_level, "institute"  # privacy by default
             version = Version(
                 dataset_id=row.id, number=number, delta_version=outcome.delta_version,
                 quarantine_delta_version=outcome.quarantine_delta_version, mode=mode,
@@ -315,7 +320,7 @@ class Ingestor:
             session.add(version)
             record(session, actor.name, "publish", f"{institute}/{name}", version=number,
                    details={"mode": mode, "rows_total": outcome.rows_total, "sha256": sha256,
-                            "access_lowered_from": lowered})
+                            "access_lowered_from": lowered, "access_lowered_because": because})
         return {
             "dataset": f"{institute}/{name}", "version": number, "unchanged": False,
             "mode": mode, "rows_read": outcome.rows_read, "rows_written": outcome.rows_written,
@@ -323,8 +328,21 @@ class Ingestor:
             "sha256": sha256, "reader_options": options,
             "findings": outcome.report.get("findings", []),
             "privacy": {"status": outcome.privacy.get("status"), "message": outcome.privacy.get("message"),
-                        "access_lowered_from": lowered},
+                        "access_lowered_from": lowered, "access_lowered_because": because},
         }
+
+
+def _why_lower(session: Session, dataset: Dataset, status: str | None) -> str | None:
+    """Why a public or network dataset goes back to `institute` on publishing a version with this
+    privacy status (None: it keeps its level): personal data no policy treats, or personal data
+    treated but not declared in the processing register (law 09-08)."""
+    if dataset.access_level not in ("public", "network") or status in (None, "clean"):
+        return None
+    if status == "needs_policy":
+        return "personal data that no privacy policy treats"
+    if not has_entry(session, dataset.id):
+        return "personal data and no entry in the processing register"
+    return None
 
 
 def _policy_dict(policy: PrivacyPolicy | None) -> dict[str, Any] | None:

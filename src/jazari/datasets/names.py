@@ -7,8 +7,8 @@ import unicodedata
 
 from jazari.errors import InvalidName
 
-INSTITUTE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
-NAME = re.compile(r"^[a-z0-9](?:[a-z0-9._-]{0,98}[a-z0-9])?$")
+INSTITUTE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")  # fullmatch: `$` would let "x\n" through
+NAME = re.compile(r"[a-z0-9](?:[a-z0-9._-]{0,98}[a-z0-9])?")
 
 
 def slugify(text: str) -> str:
@@ -27,13 +27,13 @@ def parse_ref(ref: str) -> tuple[str, str]:
             field="dataset",
         )
     institute, name = parts
-    if not INSTITUTE.match(institute):
+    if not INSTITUTE.fullmatch(institute):
         raise InvalidName(
             f"institute {institute!r} must be lower-case letters, digits and dashes",
             hint=f"try {slugify(institute)!r}",
             field="dataset",
         )
-    if not NAME.match(name) or ".." in name:
+    if not NAME.fullmatch(name) or ".." in name:
         raise InvalidName(
             f"dataset name {name!r} must be lower-case letters, digits, '.', '_' and '-', "
             "starting and ending with a letter or digit",

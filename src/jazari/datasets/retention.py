@@ -8,7 +8,8 @@ by versions of several datasets) is purged when the last of them expires: the ve
 the file is removed. An original written or reused (an ingest of the same bytes) within the last day
 waits for the next run, so an ingest in progress keeps it. Files no version refers to (a failed
 ingest) go once older than the default retention, and originals written before the raw zone was
-encrypted are encrypted on the way.
+encrypted are encrypted on the way. Plaintext leftovers in the node's tmp folder (uploads, decrypted
+originals of interrupted runs) go once older than a day.
 The published versions themselves are never deleted here: a steward decides (`flagged`).
 """
 
@@ -19,6 +20,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select, update
@@ -26,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from jazari.datasets.models import Dataset, Version
 from jazari.errors import Forbidden
+from jazari.governance.access import can_on_platform
 from jazari.governance.actors import Actor
 from jazari.governance.audit import record
 from jazari.governance.models import Institute
@@ -47,6 +50,25 @@ def _busy(raw: BlobStore, sha256: str, now: datetime) -> bool:
         return False
 
 
+def remove_tmp_leftovers(tmp_dir: Path, now: datetime, *, always: tuple[str, ...] = ()) -> int:
+    """Remove the files an upload or a decrypted original left in `tmp_dir` (plaintext outside the
+    encrypted raw zone) once older than GRACE, and those whose name starts with one of `always`."""
+    limit = (now - GRACE).timestamp()
+    removed = 0
+    try:
+        entries = list(tmp_dir.iterdir())
+    except FileNotFoundError:
+        return 0
+    for entry in entries:
+        try:
+            if entry.is_file() and (entry.name.startswith(always) or entry.stat().st_mtime <= limit):
+                entry.unlink()
+                removed += 1
+        except FileNotFoundError:
+            continue  # removed meanwhile (its ingest finished)
+    return removed
+
+
 def _rows(session: Session) -> list[tuple[Version, Dataset]]:
     return list(session.execute(select(Version, Dataset).join(Dataset, Dataset.id == Version.dataset_id)
                                 .join(Institute).order_by(Institute.slug, Dataset.name, Version.number)))
@@ -58,7 +80,7 @@ def _expiry(version: Version, days: int) -> datetime:
 
 def run(db: Database, raw: BlobStore, settings: Settings, actor: Actor, now: datetime | None = None) -> dict[str, Any]:
     """Purge the originals past retention (administrators); returns counts and the flagged versions."""
-    if not actor.is_admin:
+    if not can_on_platform(actor, "administer"):
         raise Forbidden(f"{actor.name} may not run retention", hint="an administrator can; "
                         "`jazari retention status` lists your versions past retention")
     now = now or utcnow()
@@ -80,6 +102,7 @@ def run(db: Database, raw: BlobStore, settings: Settings, actor: Actor, now: dat
             if done is not None:
                 purged.append(done)
     orphans = _remove_orphans(db, raw, settings, actor, set(by_blob), now)
+    tmp = remove_tmp_leftovers(settings.tmp_dir, now)
     with db.session() as session:
         days, rows = retention_days(session), _rows(session)  # as they are after the purge
     return {
@@ -90,6 +113,7 @@ def run(db: Database, raw: BlobStore, settings: Settings, actor: Actor, now: dat
         "sources": purged,
         "orphans_removed": orphans,
         "leftovers_removed": leftovers,
+        "tmp_removed": tmp,
         "encrypted_legacy": encrypted,
         "flagged": _flagged(rows, days, now),
     }

@@ -49,7 +49,7 @@ class SourceService:
     def open(self, actor: Actor, ref: str, number: int | None = None) -> tuple[dict[str, Any], BinaryIO]:
         """The original of a version as a decrypted stream, after the access check and the audit."""
         with self.datasets.db.session() as session:
-            dataset = self.datasets._lookup(session, actor, ref, "manage")
+            dataset = self.datasets._lookup(session, actor, ref, "review")
             version = self.datasets._version(dataset, number, session)
             problem = unavailable(dataset.ref, version, self.raw)
             if problem is not None:

@@ -13,6 +13,7 @@ A finding is `(column, type, message, value)` attached to a row (`_row`). The st
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,6 +44,45 @@ def flatten_errors(batch: pa.RecordBatch | pa.Table) -> pa.Table:
     rows = batch.column(ROW) if ROW in batch.schema.names else pa.nulls(len(batch), pa.int64())
     columns = [pc.take(rows, parents)] + [pc.struct_field(items, [i]) for i in range(4)]
     return pa.Table.from_arrays(columns, schema=FINDINGS_SCHEMA)
+
+
+def key_columns(label: str, names: Iterable[str]) -> list[str]:
+    """The columns a finding's `column` names: one column, or the `a, b` of a composite key."""
+    names = set(names)
+    return [label] if label in names or ", " not in label else [c for c in label.split(", ") if c in names]
+
+
+def hide_value(message: str | None, label: str, raw: str | None, shown: str | None) -> str | None:
+    """A finding's message with the value it quotes (`raw`, perhaps cut at 80 characters) replaced by `shown`."""
+    if message is None or not raw:
+        return message
+    shown = "" if shown is None else shown
+    cut = [raw[:80] + "…"] if len(raw) > 80 else []
+    for value in (*cut, raw[:80], raw):  # the shapes messages take (validate.py, cast.py)
+        if message.startswith(f'"{value}"'):
+            return f'"{shown}"' + message[len(value) + 2:]
+        if message.startswith(f"{value} is "):
+            return shown + message[len(value):]
+        start = f"primary key ({label}) = ({value})"
+        if message.startswith(start):
+            return f"primary key ({label}) = ({shown})" + message[len(start):]
+    return message.replace(raw, shown)
+
+
+def redact_examples(report: dict[str, Any], tags: Mapping[str, str]) -> dict[str, Any]:
+    """A validation report (its `to_dict()` form) whose examples of the columns in `tags` (personal data)
+    show the column's tag (e.g. `[CIN]`) instead of the value, so that it can be shown at the dataset's level."""
+    findings = []
+    for summary in report.get("findings", []):
+        hidden = [c for c in key_columns(summary.get("column") or "", tags) if c in tags]
+        if hidden:
+            tag = tags[hidden[0]]
+            examples = [{**e, "value": None if e.get("value") is None else tag,
+                         "message": hide_value(e.get("message"), summary["column"], e.get("value"), tag)}
+                        for e in summary.get("examples", [])]
+            summary = {**summary, "examples": examples}
+        findings.append(summary)
+    return {**report, "findings": findings}
 
 
 @dataclass

@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 
 from jazari.errors import SchemaError, ValidationFailed
 from jazari.factory.cast import CastConfig, cast_batch
-from jazari.factory.findings import ValidationReport
+from jazari.factory.findings import ValidationReport, redact_examples
 from jazari.factory.infer import arrow_field_type, infer_schema
 from jazari.factory.profile import profile_relation
 from jazari.factory.readers import Source
@@ -31,12 +31,13 @@ from jazari.factory.validate import (
     find_duplicates,
     quarantine_records,
     split_batch,
+    treat_records,
     validate_batch,
 )
 from jazari.privacy.columns import ColumnScan
 from jazari.privacy.operators import suppress_small_groups
 from jazari.privacy.policy import PolicyConfig, PrivacyPolicy, apply_policy, output_schema
-from jazari.privacy.report import PrivacyReport
+from jazari.privacy.report import PrivacyReport, example_tags
 from jazari.privacy.risk import k_anonymity_report
 from jazari.store import duck
 from jazari.store.lake import Lake
@@ -179,12 +180,18 @@ def run_ingest(source: Source, plan: IngestPlan, lake: Lake, progress: Progress)
     quarantine = _Quarantine(plan.staging / "quarantine.parquet")
     counts = {"read": 0, "bad": 0}
     first_row = source.first_row_number
+    policy_config = (PolicyConfig(policy=plan.privacy_policy, key=plan.privacy_key)
+                     if plan.privacy_policy is not None else None)
+
+    def quarantined(records: pa.RecordBatch) -> pa.RecordBatch:
+        """Set-aside rows get the privacy policy too: the quarantine must not be a way around it."""
+        return treat_records(policy_config, records, arrow_schema) if policy_config is not None else records
 
     def check(batch: pa.RecordBatch, first: int) -> tuple[pa.RecordBatch, int, pa.RecordBatch | None]:
         """Cast, validate and split one batch: pure, so batches run on worker threads."""
         batch = batch.append_column(ROW, pa.array(range(first, first + batch.num_rows), pa.int64()))
         good, bad = split_batch(validate_batch(validate_config, cast_batch(cast_config, batch)))
-        return good, bad.num_rows, quarantine_records(bad) if bad.num_rows else None
+        return good, bad.num_rows, quarantined(quarantine_records(bad)) if bad.num_rows else None
 
     def typed() -> Iterator[pa.RecordBatch]:
         with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="jazari-stage") as pool:
@@ -221,7 +228,7 @@ def run_ingest(source: Source, plan: IngestPlan, lake: Lake, progress: Progress)
     scan = ColumnScan(arrow_schema.names)
     try:
         if unique:
-            rows = _deduplicate(typed(), arrow_schema, schema, plan, report, quarantine, counts)
+            rows = _deduplicate(typed(), arrow_schema, schema, plan, report, quarantine, counts, quarantined)
         else:
             rows = _drop_row(typed(), arrow_schema)
         data = _privacy_stage(rows, scan, plan)
@@ -266,7 +273,7 @@ def run_ingest(source: Source, plan: IngestPlan, lake: Lake, progress: Progress)
         rows_written=rows_written,
         rows_quarantined=counts["bad"],
         rows_total=int(total),
-        report=report.finalize(rows_read=counts["read"]),
+        report=redact_examples(report.finalize(rows_read=counts["read"]), example_tags(privacy_report)),
         profile=profile,
         privacy=privacy_report,
     )
@@ -319,6 +326,7 @@ def _deduplicate(
     report: ValidationReport,
     quarantine: _Quarantine,
     counts: dict[str, int],
+    treat: Callable[[pa.RecordBatch], pa.RecordBatch],
 ) -> pa.RecordBatchReader:
     """Unique keys need every row: stage the good rows, find later duplicates with DuckDB,
     quarantine them and stream the rest."""
@@ -337,7 +345,7 @@ def _deduplicate(
     relation = f"read_parquet('{_sql_path(staged)}')"
     dups = find_duplicates(con, relation, schema)
     if dups.num_rows:
-        records = _duplicate_records(con, relation, dups)
+        records = treat(_duplicate_records(con, relation, dups))
         report.update(records)
         if plan.strict:
             raise ValidationFailed(

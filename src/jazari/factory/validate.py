@@ -13,9 +13,19 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from jazari.factory.findings import ERRORS, ERRORS_TYPE, FINDINGS_SCHEMA, QUARANTINE_SCHEMA, ROW
+from jazari.factory.findings import (
+    ERRORS,
+    ERRORS_TYPE,
+    FINDINGS_SCHEMA,
+    QUARANTINE_SCHEMA,
+    ROW,
+    hide_value,
+    key_columns,
+)
 from jazari.factory.schema import Field, TableSchema, parse_literal
 from jazari.factory.typesql import run_sql, sql_ident, sql_string
+from jazari.privacy.operators import tag
+from jazari.privacy.policy import PolicyConfig, treat_cells
 
 
 @dataclass(frozen=True)
@@ -180,3 +190,41 @@ def quarantine_records(bad: pa.RecordBatch) -> pa.RecordBatch:
            f"__e['message'] AS message, __e['value'] AS value, {record}::VARCHAR AS record "
            f"FROM (SELECT *, unnest({ERRORS}) AS __e FROM __jazari_batch)")
     return run_sql(sql, bad, QUARANTINE_SCHEMA)
+
+
+def treat_records(config: PolicyConfig, records: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
+    """Quarantine records with the privacy policy applied as to the published rows (`schema`: the typed
+    columns): the treated cells of each `record`, and the `value` and message of findings on them
+    (a composite key with a treated column shows `[REDACTED]`). Dropped columns leave the record."""
+    if records.num_rows == 0:
+        return records
+    rows = records.to_pylist()
+    cells = [json.loads(r["record"]) if r["record"] else {} for r in rows]
+    for name in config.policy.treated():
+        if name not in schema.names:
+            continue
+        treated = treat_cells(config, name, [c.get(name) for c in cells], schema.field(name).type)
+        for cell, value in zip(cells, treated or [None] * len(cells), strict=True):
+            if treated is None:
+                cell.pop(name, None)
+            elif name in cell:
+                cell[name] = value
+    for row, cell in zip(rows, cells, strict=True):
+        row["record"] = json.dumps(cell, ensure_ascii=False, separators=(",", ":"))
+        _treat_finding(config, row, schema)
+    return pa.RecordBatch.from_pylist(rows, records.schema)
+
+
+def _treat_finding(config: PolicyConfig, row: dict[str, Any], schema: pa.Schema) -> None:
+    label, raw = row["column"] or "", row["value"]
+    names = key_columns(label, schema.names)
+    covered = [n for n in names if (config.policy.treated().get(n) or "keep") != "keep"]
+    if not covered or raw is None:
+        return
+    if names == [label]:
+        treated = treat_cells(config, label, [raw], schema.field(label).type)
+        shown = tag("REDACTED") if treated is None else treated[0]
+    else:
+        shown = tag("REDACTED")
+    row["value"] = None if shown is None else str(shown)
+    row["message"] = hide_value(row["message"], label, raw, row["value"] or tag("REDACTED"))

@@ -1,4 +1,7 @@
-"""The one place that decides access: can(actor, action, resource)."""
+"""The one place that decides access: `can(actor, action, dataset)` for datasets,
+`can_in_institute(actor, action, slug)` for an institute's own business (members, requests), and
+`can_on_platform(actor, action)` for the node's administration. Services ask these; nothing else
+decides."""
 
 from __future__ import annotations
 
@@ -8,7 +11,9 @@ from typing import Protocol
 from jazari.errors import Forbidden, NotFound, Unauthenticated
 from jazari.governance.actors import Actor, GrantRef
 
-ACTIONS = ("see", "read", "write", "manage")
+ACTIONS = ("see", "read", "review", "write", "manage")
+INSTITUTE_ACTIONS = ("see_members", "manage_members", "review")
+PLATFORM_ACTIONS = ("inspect", "administer")
 ROLE_RANK = {"viewer": 1, "contributor": 2, "steward": 3, "admin": 4}
 
 
@@ -67,6 +72,9 @@ def can(actor: Actor, action: str, resource: Guarded) -> bool:
     - read (rows, previews, profiles, exports, SQL, downloads): public to anyone; network to the
       signed-in; institute to the owner's members and grant holders; restricted to the owner's
       stewards and grant holders.
+    - review (what only the owner's stewards look at: the register entry, the dataset's audit log,
+      the original upload, the quarantined rows, requests and grants): stewards; a read-only token
+      may review.
     - write (new versions): the owner's contributors; manage (level, grants, register): stewards.
     Writing and managing also need a token with the `write` scope.
     """
@@ -79,7 +87,7 @@ def can(actor: Actor, action: str, resource: Guarded) -> bool:
     role = role_in(actor, _institute(resource))
     if action == "write":
         return role >= ROLE_RANK["contributor"]
-    if action == "manage":
+    if action in ("manage", "review"):
         return role >= ROLE_RANK["steward"]
     level = resource.access_level
     if level == "public":
@@ -94,6 +102,27 @@ def can(actor: Actor, action: str, resource: Guarded) -> bool:
     if level == "institute":
         return role >= ROLE_RANK["viewer"] or granted
     return role >= ROLE_RANK["steward"] or granted
+
+
+def can_in_institute(actor: Actor, action: str, institute: str) -> bool:
+    """May `actor` see the members of, manage the members of, or review the requests and grants of an
+    institute? Members see the members; the institute's admins manage them; its stewards review."""
+    if action not in INSTITUTE_ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if action == "manage_members" and "write" not in actor.scopes:
+        return False
+    if actor.is_admin:
+        return True
+    needed = {"see_members": "viewer", "manage_members": "admin", "review": "steward"}[action]
+    return role_in(actor, institute) >= ROLE_RANK[needed]
+
+
+def can_on_platform(actor: Actor, action: str) -> bool:
+    """May `actor` inspect (list users, verify the audit log, see every event) or administer (add users
+    and institutes, run retention) the node? Platform administrators only; administering needs `write`."""
+    if action not in PLATFORM_ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    return actor.is_admin and (action == "inspect" or "write" in actor.scopes)
 
 
 def require(actor: Actor, action: str, resource: Guarded) -> None:

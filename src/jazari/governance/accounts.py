@@ -20,7 +20,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from jazari.errors import Conflict, Forbidden, InputError, NotFound, RateLimited, Unauthenticated
-from jazari.governance.access import ROLE_RANK
+from jazari.governance.access import can_in_institute, can_on_platform
 from jazari.governance.actors import Actor, GrantRef
 from jazari.governance.audit import record
 from jazari.governance.models import (
@@ -40,8 +40,8 @@ from jazari.governance.models import (
 from jazari.settings import Settings
 from jazari.store.database import Base, Database, utcnow
 
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # used with fullmatch: `$` would let "x\n" through
+SLUG = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
 MIN_PASSWORD = 10
 TOKEN_PREFIX = "jzt_"
 FAILURE_WINDOW = timedelta(minutes=15)
@@ -58,7 +58,7 @@ def hash_secret(secret: str) -> str:
 def normalise_email(email: str) -> str:
     """Emails compare case-insensitively and without surrounding spaces."""
     value = email.strip().lower()
-    if not EMAIL.match(value):
+    if not EMAIL.fullmatch(value):
         raise InputError(f"not an email address: {email!r}", field="email")
     return value
 
@@ -143,7 +143,7 @@ class AccountService:
 
     @staticmethod
     def _require_admin(actor: Actor, what: str) -> None:
-        if not actor.is_admin or "write" not in actor.scopes:
+        if not can_on_platform(actor, "administer"):
             raise Forbidden(f"{actor.name} may not {what}", hint="a platform administrator can")
 
     def add_user(
@@ -193,7 +193,7 @@ class AccountService:
 
     def list_users(self, actor: Actor) -> list[dict[str, Any]]:
         """Every account (administrators)."""
-        if not actor.is_admin:
+        if not can_on_platform(actor, "inspect"):
             raise Forbidden(f"{actor.name} may not list users", hint="a platform administrator can")
         with self.db.session() as session:
             return [u.to_dict() for u in session.scalars(select(User).order_by(User.email))]
@@ -227,9 +227,10 @@ class AccountService:
         check_password(password)
         with self.db.session() as session:
             user = self._user(session, email)
-            if user.id == actor.user_id and not actor.is_admin:
+            administrator = can_on_platform(actor, "administer")
+            if user.id == actor.user_id and not administrator:
                 self.provider.identify(session, {"email": user.email, "password": current or ""})
-            elif not actor.is_admin:
+            elif not administrator:
                 raise Forbidden(f"{actor.name} may not change the password of {user.email}")
             user.password_hash = _hasher.hash(password)
             session.execute(delete(WebSession).where(WebSession.user_id == user.id))
@@ -242,7 +243,7 @@ class AccountService:
     ) -> dict[str, Any]:
         """Create an institute (administrators)."""
         self._require_admin(actor, "add institutes")
-        if not SLUG.match(slug):
+        if not SLUG.fullmatch(slug):
             raise InputError(f"institute slug {slug!r} must be lowercase letters, digits and dashes",
                              field="slug")
         names = {k: v.strip() for k, v in names.items() if v and v.strip()}
@@ -287,9 +288,7 @@ class AccountService:
     # memberships ---------------------------------------------------------------------------
     @staticmethod
     def _require_institute_admin(actor: Actor, slug: str) -> None:
-        if "write" not in actor.scopes or not (
-            actor.is_admin or ROLE_RANK.get(actor.roles.get(slug, ""), 0) >= ROLE_RANK["admin"]
-        ):
+        if not can_in_institute(actor, "manage_members", slug):
             raise Forbidden(f"{actor.name} may not manage the members of {slug}",
                             hint="an admin of the institute or of the platform can")
 
@@ -330,7 +329,7 @@ class AccountService:
 
     def list_members(self, actor: Actor, institute: str) -> list[dict[str, Any]]:
         """The members of an institute (its members and administrators may look)."""
-        if not actor.is_admin and institute not in actor.roles:
+        if not can_in_institute(actor, "see_members", institute):
             raise NotFound(f"no institute {institute} you belong to", field="institute")
         with self.db.session() as session:
             owner = self._institute(session, institute)
@@ -349,9 +348,11 @@ class AccountService:
         wanted = frozenset(scopes)
         if not wanted or wanted - set(SCOPES):
             raise InputError(f"scopes must be among {', '.join(SCOPES)}", field="scopes")
+        if actor.via == "token":  # a stolen token must not outlive its revocation through a child
+            raise Forbidden("a token cannot create tokens",
+                            hint="create them on the account page or with `jazari tokens create`")
         if "write" not in actor.scopes or not wanted <= actor.scopes:
-            raise Forbidden("a token cannot create a token with more scopes than its own, or any token "
-                            "without the write scope")
+            raise Forbidden("a token cannot be created with more scopes than its creator has")
         if expires_days is not None and not 1 <= expires_days <= 3650:
             raise InputError("a token expires after 1 to 3650 days", field="expires_days")
         if not name.strip() or len(name) > 100:
@@ -384,7 +385,7 @@ class AccountService:
             raise Forbidden("revoking a token needs the write scope")
         with self.db.session() as session:
             token = session.get(ApiToken, token_id)
-            if token is None or (token.user_id != actor.user_id and not actor.is_admin):
+            if token is None or (token.user_id != actor.user_id and not can_on_platform(actor, "administer")):
                 raise NotFound(f"no token {token_id}", hint="`jazari tokens list`", field="token")
             if token.revoked_at is None:
                 token.revoked_at = utcnow()
@@ -415,27 +416,44 @@ class AccountService:
     def sign_in(self, email: str, password: str, *, address: str | None = None) -> tuple[str, Actor]:
         """Check a password and open a session; returns the cookie value (new at every sign-in, so
         a planted session id is useless) and the Actor. Failures are rate-limited per account and
-        per address."""
-        key = email.strip().lower()
-        with self.db.session() as session:
-            self._check_rate(session, key, address)
+        per address, counting each attempt before its password is checked."""
+        key = email.strip().lower()[:320]
+        attempt = self._count_attempt(key, address)
         try:
             with self.db.session() as session:
                 user = self.provider.identify(session, {"email": key, "password": password})
+                session.execute(delete(SignInFailure).where(SignInFailure.id == attempt))
                 return self.open_session(session, user, address=address)
         except Unauthenticated:
+            raise  # the attempt stays counted as a failure
+        except BaseException:
             with self.db.session() as session:
-                session.add(SignInFailure(email=key[:320], address=address))
+                session.execute(delete(SignInFailure).where(SignInFailure.id == attempt))
             raise
 
-    def _check_rate(self, session: Session, email: str, address: str | None) -> None:
+    def _count_attempt(self, email: str, address: str | None) -> int:
+        """Record a sign-in attempt as a failure (until it succeeds), then count the recent ones
+        with it; over a limit it is forgotten and refused. The row is committed before the count so
+        that parallel attempts see each other (PostgreSQL would hide uncommitted rows)."""
+        with self.db.session() as session:
+            attempt = SignInFailure(email=email, address=address)
+            session.add(attempt)
+            session.flush()
+            attempt_id = attempt.id
         since = utcnow() - FAILURE_WINDOW
-        recent = select(func.count()).select_from(SignInFailure).where(SignInFailure.at > since)
-        if session.scalar(recent.where(SignInFailure.email == email)) >= self.settings.signin_max_failures:
-            raise RateLimited("too many failed sign-ins for this account; wait 15 minutes")
-        if address and session.scalar(recent.where(SignInFailure.address == address)) >= \
-                self.settings.signin_max_failures_address:
-            raise RateLimited("too many failed sign-ins from this address; wait 15 minutes")
+        refusal = None
+        with self.db.session() as session:
+            recent = select(func.count()).select_from(SignInFailure).where(SignInFailure.at > since)
+            if session.scalar(recent.where(SignInFailure.email == email)) > self.settings.signin_max_failures:
+                refusal = "too many failed sign-ins for this account; wait 15 minutes"
+            elif address and session.scalar(recent.where(SignInFailure.address == address)) > \
+                    self.settings.signin_max_failures_address:
+                refusal = "too many failed sign-ins from this address; wait 15 minutes"
+            if refusal is not None:
+                session.execute(delete(SignInFailure).where(SignInFailure.id == attempt_id))
+        if refusal is not None:
+            raise RateLimited(refusal)
+        return attempt_id
 
     def open_session(self, session: Session, user: User, *, address: str | None = None) -> tuple[str, Actor]:
         """A new web session for a user whose identity a provider established."""

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jazari.errors import Conflict, Forbidden, InputError, NotFound, Unauthenticated
-from jazari.governance.access import ROLE_RANK, Guarded, can, role_in
+from jazari.governance.access import Guarded, can, can_in_institute, can_on_platform
 from jazari.governance.accounts import normalise_email
 from jazari.governance.actors import Actor
 from jazari.governance.audit import record
@@ -107,8 +108,7 @@ class AccessService:
     def _may_look(actor: Actor, owner_id: int, target: Target) -> bool:
         """The requester or grantee, the owner's stewards and platform admins may look at a
         request or a grant; the others are told it does not exist."""
-        return (actor.is_admin or (actor.user_id is not None and actor.user_id == owner_id)
-                or role_in(actor, target.institute) >= ROLE_RANK["steward"])
+        return (actor.user_id is not None and actor.user_id == owner_id) or can(actor, "review", target)
 
     @staticmethod
     def _require_write(actor: Actor, what: str) -> None:
@@ -127,15 +127,27 @@ class AccessService:
                         hint=f"a steward of {target.institute} can")
 
     def _pending(self, session: Session, actor: Actor, request_id: int) -> tuple[AccessRequest, Target]:
-        """A request still pending, locked until the transaction ends."""
-        request = session.scalar(select(AccessRequest).where(AccessRequest.id == request_id)
-                                 .with_for_update(of=AccessRequest))
+        """A request still pending when read (`_decide` makes sure it still is when changed)."""
+        request = session.get(AccessRequest, request_id)
         if request is None:
             raise NotFound(f"no access request {request_id}", hint="`jazari access requests`", field="request")
         target = self._target(session, request.dataset_id)
         if request.status != "pending" and self._may_look(actor, request.user_id, target):
             raise Conflict(f"access request {request_id} is {request.status} already", field="request")
         return request, target
+
+    @staticmethod
+    def _decide(session: Session, request: AccessRequest, status: str, actor: Actor, reason: str | None) -> None:
+        """Move a request out of pending only if it still is: of concurrent decisions one wins, the
+        others get Conflict (a conditional UPDATE: SQLite ignores row locks)."""
+        changed = session.execute(
+            update(AccessRequest).where(AccessRequest.id == request.id, AccessRequest.status == "pending")
+            .values(status=status, reason=reason, decided_by=actor.name, decided_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        if changed.rowcount != 1:  # type: ignore[attr-defined]
+            raise Conflict(f"access request {request.id} was decided meanwhile", field="request")
+        session.refresh(request)
 
     # dicts ---------------------------------------------------------------------------------
     def _request_dicts(self, session: Session, requests: list[AccessRequest]) -> list[dict[str, Any]]:
@@ -186,7 +198,7 @@ class AccessService:
             request = AccessRequest(dataset_id=dataset_id, user_id=actor.user_id, purpose=purpose_text,
                                     intended_use=use_text, duration_days=days, status="pending")
             session.add(request)
-            session.flush()
+            _flush(session, f"you have a pending request for {dataset.ref} already", "dataset")
             record(session, actor.name, "access.request", dataset.ref, client=actor.client,
                    details={"request": request.id, "user": actor.name, "duration_days": days})
             return self._request_dicts(session, [request])[0]
@@ -200,7 +212,7 @@ class AccessService:
                 if not self._may_look(actor, request.user_id, target):
                     raise NotFound(f"no access request {request_id}", field="request")
                 raise Forbidden("only the requester can withdraw a request", hint="stewards refuse it instead")
-            request.status, request.decided_by, request.decided_at = "withdrawn", actor.name, utcnow()
+            self._decide(session, request, "withdrawn", actor, None)
             record(session, actor.name, "access.withdraw", target.ref, client=actor.client,
                    details={"request": request.id, "user": request.user.email})
             return self._request_dicts(session, [request])[0]
@@ -218,12 +230,11 @@ class AccessService:
             self._require_decider(actor, request, target)
             now = utcnow()
             until = _expiry(now, expires_at, days, request.duration_days)
+            self._decide(session, request, "approved", actor, note_text)
             grant = Grant(dataset_id=request.dataset_id, user_id=request.user_id, request_id=request.id,
                           purpose=request.purpose, granted_by=actor.name, created_at=now, expires_at=until)
             session.add(grant)
-            request.status, request.reason = "approved", note_text
-            request.decided_by, request.decided_at = actor.name, now
-            session.flush()
+            _flush(session, f"access request {request.id} was approved meanwhile", "request")
             record(session, actor.name, "access.approve", target.ref, client=actor.client, purpose=request.purpose,
                    details={"request": request.id, "grant": grant.id, "user": request.user.email,
                             "expires_at": until.isoformat()})
@@ -235,8 +246,7 @@ class AccessService:
         with self.db.session() as session:
             request, target = self._pending(session, actor, request_id)
             self._require_decider(actor, request, target)
-            request.status, request.reason = "refused", reason_text
-            request.decided_by, request.decided_at = actor.name, utcnow()
+            self._decide(session, request, "refused", actor, reason_text)
             record(session, actor.name, "access.refuse", target.ref, client=actor.client,
                    details={"request": request.id, "user": request.user.email, "reason": reason_text})
             return self._request_dicts(session, [request])[0]
@@ -260,6 +270,7 @@ class AccessService:
             if user is None:
                 raise NotFound(f"no user {address}", hint="`jazari users list`", field="email")
             now = utcnow()
+            _lock_user(session, user.id)  # two concurrent grants to one person: the second sees the first
             if session.scalar(select(Grant.id).where(
                     Grant.dataset_id == dataset.id, Grant.user_id == user.id, Grant.revoked_at.is_(None),
                     Grant.expires_at > now)) is not None:
@@ -276,7 +287,7 @@ class AccessService:
         """End a grant now: the owner's stewards and admins, or the grantee giving it up."""
         reason_text = _text(reason, "reason", MAX_TEXT, required=False)
         with self.db.session() as session:
-            grant = session.scalar(select(Grant).where(Grant.id == grant_id).with_for_update(of=Grant))
+            grant = session.get(Grant, grant_id)
             target = self._target(session, grant.dataset_id) if grant is not None else None
             if grant is None or target is None or not self._may_look(actor, grant.user_id, target):
                 raise NotFound(f"no grant {grant_id}", hint="`jazari access grants`", field="grant")
@@ -289,7 +300,14 @@ class AccessService:
             state = grant_state(grant, now)
             if state != "active":
                 raise Conflict(f"grant {grant_id} is {state} already", field="grant")
-            grant.revoked_at, grant.revoked_by, grant.revoke_reason = now, actor.name, reason_text
+            changed = session.execute(
+                update(Grant).where(Grant.id == grant.id, Grant.revoked_at.is_(None))
+                .values(revoked_at=now, revoked_by=actor.name, revoke_reason=reason_text)
+                .execution_options(synchronize_session=False)
+            )
+            if changed.rowcount != 1:  # type: ignore[attr-defined]
+                raise Conflict(f"grant {grant_id} was revoked meanwhile", field="grant")
+            session.refresh(grant)
             record(session, actor.name, "access.revoke", target.ref, client=actor.client,
                    details={"grant": grant.id, "user": grant.user.email, "reason": reason_text})
             return self._grant_dicts(session, [grant], now)[0]
@@ -350,10 +368,25 @@ class AccessService:
             query = query.where(Institute.slug == institute, table.c.name == name)
         if mine:
             return None if actor.user_id is None else query.where(model.user_id == actor.user_id)
-        if actor.is_admin:
+        if can_on_platform(actor, "inspect"):
             return query
-        managed = [slug for slug in actor.roles if role_in(actor, slug) >= ROLE_RANK["steward"]]
+        managed = [slug for slug in actor.roles if can_in_institute(actor, "review", slug)]
         return query.where(Institute.slug.in_(managed)) if managed else None
+
+
+def _flush(session: Session, message: str, field: str) -> None:
+    """Flush; a unique index refusing the row (a concurrent twin won) is a Conflict."""
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise Conflict(message, field=field) from exc
+
+
+def _lock_user(session: Session, user_id: int) -> None:
+    """Serialise changes about one user until the transaction ends: a no-op UPDATE takes the row
+    lock on PostgreSQL and the write lock on SQLite, where SELECT ... FOR UPDATE does nothing."""
+    session.execute(update(User).where(User.id == user_id).values(id=User.id)
+                    .execution_options(synchronize_session=False))
 
 
 def _expiry(now: datetime, expires_at: datetime | None, days: int | None, asked: int) -> datetime:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jazari.store.database import Base, UTCDateTime, utcnow
@@ -154,6 +154,10 @@ class AccessRequest(Base):
     """A member asks for a dataset: purpose, intended use, duration; stewards decide."""
 
     __tablename__ = "access_requests"
+    __table_args__ = (  # one pending request per person and dataset (migration 0004)
+        Index("uq_access_requests_pending", "dataset_id", "user_id", unique=True,
+              sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'")),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     dataset_id: Mapped[int] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"), index=True)
@@ -174,6 +178,7 @@ class Grant(Base):
     """A named user may read a dataset until `expires_at`, for a purpose, unless revoked."""
 
     __tablename__ = "grants"
+    __table_args__ = (Index("uq_grants_request_id", "request_id", unique=True),)  # one grant per request (0004)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     dataset_id: Mapped[int] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"), index=True)

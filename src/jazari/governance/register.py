@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jazari.errors import InputError, NotFound
-from jazari.governance.access import ROLE_RANK, Guarded, can, require, role_in
+from jazari.governance.access import Guarded, can, require
 from jazari.governance.actors import Actor
 from jazari.governance.audit import record
 from jazari.governance.models import Institute, RegisterEntry
@@ -182,9 +182,7 @@ class RegisteredDataset:
 
 def can_view(actor: Actor, dataset: Guarded) -> bool:
     """The register of a dataset is read by the owner's stewards and administrators."""
-    if not can(actor, "see", dataset):
-        return False
-    return actor.is_admin or role_in(actor, dataset.ref.split("/", 1)[0]) >= ROLE_RANK["steward"]
+    return can(actor, "review", dataset)
 
 
 def retention_days(session: Session) -> dict[int, int]:

@@ -119,7 +119,7 @@ def name_hint(name: str) -> NameHint | None:
         if not found or _NEGATIVE.get(target, frozenset()).intersection(tokens):
             continue
         if target in ("AGE", "QI", "DOB") and (_AGGREGATE.intersection(tokens) or (
-                target == "AGE" and any(t.isdigit() for t in tokens))):
+                target == "AGE" and sum(t.isdigit() for t in tokens) >= 2)):  # a band: age_0_4, not age_2024
             continue
         rank = (target not in _GENERIC, len(joined), strength)
         if best is None or rank > best[0]:

@@ -402,6 +402,46 @@ def _apply_rule(rule: ColumnRule | TextRule, values: pa.Array, key: bytes) -> An
     return ops.generalize_number(values, rule.get("width", 10), rule.get("top"))
 
 
+def treat_cells(config: PolicyConfig, column: str, cells: list[Any], dtype: pa.DataType) -> list[Any] | None:
+    """Cells of one column kept outside the published rows (JSON values, e.g. in the quarantine) treated
+    as `apply_policy` treats that column: same operator and key, so a value gets the pseudonym it has in
+    the published rows. None when the policy drops the column. A cell that is not a `dtype` value (it
+    failed to parse) is treated as text, or replaced by `[REDACTED]` when its operator needs the type."""
+    rule = config.policy.rule(column)
+    if rule is None or rule.operator == "keep":
+        return list(cells)
+    if rule.operator == "drop":
+        return None
+    present = [i for i, cell in enumerate(cells) if cell is not None]
+    texts = [cells[i] if isinstance(cells[i], str) else json.dumps(cells[i]) for i in present]
+    try:
+        treated = _treat_texts(rule, texts, dtype, config.key)
+    except (pa.ArrowException, JazariError):  # some cell is not a dtype value: one by one
+        treated = [_treat_text(rule, text, dtype, config.key) for text in texts]
+    out: list[Any] = [None] * len(cells)
+    for i, value in zip(present, treated, strict=True):
+        out[i] = value
+    return out
+
+
+def _treat_texts(rule: ColumnRule | TextRule, texts: list[str], dtype: pa.DataType, key: bytes) -> list[Any]:
+    values = pa.array(texts, pa.string())
+    if not (pa.types.is_string(dtype) or pa.types.is_large_string(dtype)):
+        values = pc.cast(values, dtype.value_type if pa.types.is_dictionary(dtype) else dtype)
+    treated = _apply_rule(rule, values, key)
+    return list(treated.to_pylist())
+
+
+def _treat_text(rule: ColumnRule | TextRule, text: str, dtype: pa.DataType, key: bytes) -> Any:
+    try:
+        return _treat_texts(rule, [text], dtype, key)[0]
+    except (pa.ArrowException, JazariError):
+        pass
+    if isinstance(rule, TextRule) or rule.operator in ("pseudonymize", "mask", "redact"):
+        return _treat_texts(rule, [text], pa.string(), key)[0]
+    return ops.tag("REDACTED")
+
+
 def redact_text(values: pa.Array, entities: set[str] | None = None, lang: str | None = None) -> pa.Array:
     """Free texts with the spans the scanner finds replaced by `[ENTITY]`; each distinct text scanned once."""
     if pa.types.is_dictionary(values.type):

@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from jazari.privacy.columns import ColumnFinding
+from jazari.privacy.operators import tag
 from jazari.privacy.policy import PrivacyPolicy, covers
 
 STATUSES = ("clean", "treated", "needs_policy")
@@ -107,4 +108,19 @@ class PrivacyReport:
         return message
 
 
-__all__ = ["STATUSES", "PrivacyReport"]
+def example_tags(report: Mapping[str, Any] | None) -> dict[str, str]:
+    """Column -> the tag that stands for its values in reports shown at the dataset's level (validation
+    examples): each column the scan found personal or the policy treats, e.g. `{"cin": "[CIN]"}`."""
+    tags: dict[str, str] = {}
+    for name, column in ((report or {}).get("columns") or {}).items():
+        kind, operator = column.get("kind", "none"), column.get("operator", "none")
+        suggested = (column.get("suggested") or {}).get("operator", "none")
+        personal = kind == "sensitive" or (kind != "none" and suggested != "none")
+        if personal or operator not in ("none", "keep"):
+            entities = column.get("entities") or {}
+            entity = max(entities, key=entities.__getitem__) if entities else "REDACTED"
+            tags[name] = tag(entity)
+    return tags
+
+
+__all__ = ["STATUSES", "PrivacyReport", "example_tags"]

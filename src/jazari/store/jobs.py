@@ -123,10 +123,12 @@ class Jobs:
         with self.db.session() as session:
             session.execute(update(Job).where(Job.id == job_id).values(**values))
 
-    def fail_interrupted(self) -> int:
-        """Mark jobs left running by a stopped process as failed; returns how many."""
+    def fail_interrupted(self, cleanup: Callable[[Job], None] | None = None) -> int:
+        """Mark jobs left running by a stopped process as failed, then give each to `cleanup` (to
+        remove what it left behind); returns how many."""
         with self.db.session() as session:
-            ids = session.scalars(select(Job.id).where(Job.status == "running")).all()
+            jobs = session.scalars(select(Job).where(Job.status == "running")).all()
+            ids = [job.id for job in jobs]
             session.execute(
                 update(Job)
                 .where(Job.id.in_(ids))
@@ -134,6 +136,8 @@ class Jobs:
                         error={"code": "interrupted", "message": "the server stopped during this job",
                                "hint": "submit it again", "context": {}})
             )
+        for job in jobs if cleanup is not None else ():
+            cleanup(job)
         return len(ids)
 
     def start_workers(self, workers: int = 2) -> None:

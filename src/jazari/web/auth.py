@@ -14,7 +14,7 @@ import hmac
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from jazari.api.deps import SESSION_COOKIE, ActorDep, NodeDep, client_address
+from jazari.api.deps import SESSION_COOKIE, ActorDep, NodeDep, PathId, client_address
 from jazari.errors import Forbidden, RateLimited, Unauthenticated
 from jazari.web.i18n import N_
 from jazari.web.render import (
@@ -115,7 +115,7 @@ def create_token(
 
 
 @router.post("/account/tokens/{token_id}/revoke")
-def revoke_token(request: Request, token_id: int, jz: NodeDep, actor: ActorDep) -> RedirectResponse:
+def revoke_token(request: Request, token_id: PathId, jz: NodeDep, actor: ActorDep) -> RedirectResponse:
     """Revoke one of one's tokens."""
     token = jz.accounts.revoke_token(actor, token_id)
     return redirect(request, "/account#tokens", N_("Token %(name)s revoked."), name=token["name"])

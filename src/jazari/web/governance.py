@@ -10,10 +10,10 @@ from typing import Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from jazari.api.deps import ActorDep, NodeDep
+from jazari.api.deps import ActorDep, NodeDep, PathId
 from jazari.datasets.models import ACCESS_LEVELS
 from jazari.datasets.names import parse_ref
-from jazari.governance.access import ROLE_RANK, can, role_in
+from jazari.governance.access import can, can_in_institute
 from jazari.governance.models import ROLES
 from jazari.web.i18n import N_
 from jazari.web.render import PageRoute, optional_days, redirect, render, require_signed_in, whole_days
@@ -27,7 +27,7 @@ def members(request: Request, slug: str, jz: NodeDep, actor: ActorDep) -> HTMLRe
     """The members of an institute; its admins get the forms to add, change and remove."""
     people = jz.accounts.list_members(actor, slug)
     context = {"slug": slug, "institute": jz.accounts.institute(slug), "members": people, "roles": ROLES,
-               "administers": actor.is_admin or role_in(actor, slug) >= ROLE_RANK["admin"]}
+               "administers": can_in_institute(actor, "manage_members", slug)}
     return render(request, "members.html", context)
 
 
@@ -123,7 +123,7 @@ def requests_queue(request: Request, jz: NodeDep, actor: ActorDep) -> HTMLRespon
 
 @router.post("/access/requests/{request_id}/approve")
 def approve(
-    request: Request, request_id: int, jz: NodeDep, actor: ActorDep, days: str = Form(""), note: str = Form(""),
+    request: Request, request_id: PathId, jz: NodeDep, actor: ActorDep, days: str = Form(""), note: str = Form(""),
 ) -> RedirectResponse:
     """Approve a pending request for `days` (default: the duration asked)."""
     done = jz.access.approve(actor, request_id, days=optional_days(days, "days"), note=note or None)
@@ -132,14 +132,14 @@ def approve(
 
 
 @router.post("/access/requests/{request_id}/refuse")
-def refuse(request: Request, request_id: int, jz: NodeDep, actor: ActorDep, reason: str = Form("")) -> RedirectResponse:
+def refuse(request: Request, request_id: PathId, jz: NodeDep, actor: ActorDep, reason: str = Form("")) -> RedirectResponse:
     """Refuse a pending request with a reason the requester sees."""
     done = jz.access.refuse(actor, request_id, reason=reason)
     return redirect(request, "/access/requests", N_("Request %(id)s refused."), id=done["id"])
 
 
 @router.post("/access/requests/{request_id}/withdraw")
-def withdraw(request: Request, request_id: int, jz: NodeDep, actor: ActorDep) -> RedirectResponse:
+def withdraw(request: Request, request_id: PathId, jz: NodeDep, actor: ActorDep) -> RedirectResponse:
     """The requester withdraws a pending request."""
     done = jz.access.withdraw(actor, request_id)
     return redirect(request, "/account#requests", N_("Request %(id)s withdrawn."), id=done["id"])
@@ -147,7 +147,7 @@ def withdraw(request: Request, request_id: int, jz: NodeDep, actor: ActorDep) ->
 
 @router.post("/access/grants/{grant_id}/revoke")
 def revoke_grant(
-    request: Request, grant_id: int, jz: NodeDep, actor: ActorDep, reason: str = Form(""), back: str = Form(""),
+    request: Request, grant_id: PathId, jz: NodeDep, actor: ActorDep, reason: str = Form(""), back: str = Form(""),
 ) -> RedirectResponse:
     """End a grant now (the dataset's stewards, or the grantee giving it up)."""
     done = jz.access.revoke(actor, grant_id, reason=reason or None)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from jazari.api.deps import ActorDep, NodeDep
+from jazari.api.deps import ActorDep, NodeDep, QueryNumber
 from jazari.errors import Forbidden
 from jazari.web.render import HERE, PageRoute, render
 
@@ -27,7 +27,7 @@ def home(request: Request, jz: NodeDep, actor: ActorDep) -> HTMLResponse:
 
 @router.get("/datasets/{institute}/{name}", response_class=HTMLResponse)
 def dataset_page(
-    request: Request, institute: str, name: str, jz: NodeDep, actor: ActorDep, version: int | None = None
+    request: Request, institute: str, name: str, jz: NodeDep, actor: ActorDep, version: QueryNumber = None
 ) -> HTMLResponse:
     """A dataset: its versions, schema, profile, validation report and first rows. One who may see
     it but not read it gets its metadata and a link to request access."""

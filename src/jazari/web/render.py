@@ -25,7 +25,7 @@ from markupsafe import Markup
 from jazari.api.deps import SESSION_COOKIE, get_node, session_state
 from jazari.app import Jazari
 from jazari.errors import InputError, JazariError, Unauthenticated
-from jazari.governance.access import ROLE_RANK
+from jazari.governance.access import can_in_institute, can_on_platform
 from jazari.governance.actors import Actor
 from jazari.web import i18n
 from jazari.web.i18n import N_
@@ -98,15 +98,17 @@ def redirect(request: Request, url: str, message: str | None = None, **fields: A
 
 
 def _read_flash(request: Request, jz: Jazari, gettext: Callable[..., str]) -> str | None:
+    """The flash message of a cookie this node signed; any other cookie is ignored."""
     value = request.cookies.get(FLASH_COOKIE, "")
     payload, _, signature = value.partition(".")
-    if not payload or not hmac.compare_digest(signature, _sign(jz, payload)):
+    # bytes: compare_digest refuses str with non-ASCII characters, and a cookie can hold any
+    if not payload or not hmac.compare_digest(signature.encode(), _sign(jz, payload).encode()):
         return None
     try:
         data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
         fields = {str(k): gettext(v) if v in i18n.LABELS else v for k, v in dict(data.get("f") or {}).items()}
         return gettext(str(data["m"]), **fields)
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
@@ -192,7 +194,7 @@ def render(
         "lang": lang, "dir": i18n.direction(lang), "languages": _language_links(request),
         "_": gettext, "gettext": gettext, "path": request.url.path, "here": here(request),
         "flash": _read_flash(request, jz, gettext),
-        "manages": actor.is_admin or any(ROLE_RANK.get(r, 0) >= ROLE_RANK["steward"] for r in actor.roles.values()),
+        "manages": can_on_platform(actor, "inspect") or any(can_in_institute(actor, "review", s) for s in actor.roles),
     }
     html = env.get_template(name).render({**page, **(context or {})})
     response = HTMLResponse(html, status_code=status, headers=headers)
