@@ -3,7 +3,7 @@
 from jazari.errors import JazariError
 from jazari.version import __version__
 
-__all__ = ["Jazari", "JazariError", "Settings", "__version__", "open"]
+__all__ = ["Jazari", "JazariError", "Settings", "__version__", "connect", "open"]
 
 
 def __getattr__(name: str):  # lazy, so `import jazari` stays cheap for the CLI's --help
@@ -11,6 +11,10 @@ def __getattr__(name: str):  # lazy, so `import jazari` stays cheap for the CLI'
         from jazari import app
 
         return getattr(app, name)
+    if name == "connect":
+        from jazari.client import connect
+
+        return connect
     if name == "Settings":
         from jazari.settings import Settings
 

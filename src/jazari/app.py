@@ -8,6 +8,8 @@ from typing import Any
 
 import pyarrow as pa
 
+from jazari.catalog import metadata as catalog_metadata
+from jazari.catalog import search as catalog_search
 from jazari.datasets import retention
 from jazari.datasets.ingest import Ingestor, Progress
 from jazari.datasets.retention import RetentionScheduler
@@ -17,6 +19,7 @@ from jazari.errors import Forbidden, NotFound
 from jazari.factory.readers import ReadOptions
 from jazari.factory.schema import TableSchema
 from jazari.governance import audit
+from jazari.governance.access import can_on_platform
 from jazari.governance.accounts import AccountService
 from jazari.governance.actors import Actor
 from jazari.governance.grants import AccessService
@@ -24,7 +27,7 @@ from jazari.governance.register import RegisterService, load_entry
 from jazari.privacy.policy import PrivacyPolicy
 from jazari.settings import Settings, load_settings
 from jazari.store.blobs import BlobStore
-from jazari.store.database import Database
+from jazari.store.database import Database, utcnow
 from jazari.store.jobs import Job, Jobs
 from jazari.store.lake import Lake
 
@@ -41,6 +44,7 @@ class Jazari:
         self.raw = BlobStore(settings.raw_dir, key=settings.raw_zone_key())  # encrypted at rest
         self.ingestor = Ingestor(settings, self.db, self.lake, self.raw)
         self.datasets_service = DatasetService(self.db, self.lake)
+        self.datasets_service.on_change = catalog_search.reindex  # a new title is found at once
         self.accounts = AccountService(self.db, settings)
         self.register = RegisterService(self.db)
         self.sources = SourceService(self.datasets_service, self.raw)
@@ -57,7 +61,9 @@ class Jazari:
             folder.mkdir(parents=True, exist_ok=True)
         before, after = self.db.upgrade()
         cleaned = self.raw.clean_partial()
-        interrupted = self.jobs.fail_interrupted()
+        # plaintext left outside the encrypted raw zone: decrypted originals, stale uploads
+        tmp_removed = retention.remove_tmp_leftovers(self.settings.tmp_dir, utcnow(), always=("source-",))
+        interrupted = self.jobs.fail_interrupted(self._discard_upload)
         return {
             "home": str(self.settings.home),
             "database": self.db.engine.url.render_as_string(hide_password=True),
@@ -65,6 +71,7 @@ class Jazari:
             "revision": after,
             "upgraded": before != after,
             "partial_uploads_removed": cleaned,
+            "tmp_removed": tmp_removed,
             "interrupted_jobs": interrupted,
         }
 
@@ -101,10 +108,29 @@ class Jazari:
             schema = TableSchema.load(Path(schema))
         if isinstance(privacy, (str, Path)):
             privacy = PrivacyPolicy.load(Path(privacy))
-        return self.ingestor.ingest(
+        result = self.ingestor.ingest(
             actor or self.actor, dataset, Path(path), title=title, mode=mode, options=options,
             schema=schema, strict=strict, privacy=privacy, progress=progress, source_name=source_name,
         )
+        return self._reindexed(result)
+
+    def ingest_sheets(self, path: str | Path, dataset: str, *, actor: Actor | None = None,
+                      **kwargs: Any) -> list[dict[str, Any]]:
+        """Ingest every sheet of a workbook as `dataset-<sheet>`."""
+        results = self.ingestor.ingest_sheets(actor or self.actor, dataset, Path(path), **kwargs)
+        return [self._reindexed(r) for r in results]
+
+    def anonymize(self, dataset: str, policy: PrivacyPolicy | str | Path, actor: Actor | None = None) -> dict[str, Any]:
+        """Publish a new version of a dataset treated by a privacy policy (kept for later ingests)."""
+        if isinstance(policy, (str, Path)):
+            policy = PrivacyPolicy.load(Path(policy))
+        return self._reindexed(self.ingestor.anonymize(actor or self.actor, dataset, policy))
+
+    def _reindexed(self, result: dict[str, Any]) -> dict[str, Any]:
+        """Refresh the search entry of a dataset that just published a version."""
+        if not result.get("unchanged"):
+            self.reindex(result["dataset"])
+        return result
 
     def submit_ingest(self, path: Path, dataset: str, *, actor: Actor, **params: Any) -> Job:
         """Queue an ingest as a background job; poll it with `job(id)`."""
@@ -114,21 +140,26 @@ class Jazari:
     def _run_ingest_job(self, job: Job, progress: Progress) -> dict[str, Any]:
         params = dict(job.params)
         path = Path(params.pop("path"))
-        dataset = params.pop("dataset")
-        options = ReadOptions(**params.pop("options", {}))
-        actor = Actor.from_dict(params.pop("actor")) if "actor" in params else Actor(name=job.actor)
         try:
+            dataset = params.pop("dataset")
+            options = ReadOptions(**params.pop("options", {}))
+            actor = Actor.from_dict(params.pop("actor")) if "actor" in params else Actor(name=job.actor)
             schema = params.pop("schema", None)
             privacy = params.pop("privacy", None)
-            return self.ingestor.ingest(
+            return self._reindexed(self.ingestor.ingest(
                 actor, dataset, path, options=options, progress=progress, job_id=job.id,
                 schema=TableSchema.from_dict(schema) if schema else None,
                 privacy=PrivacyPolicy.from_dict(privacy, source="privacy") if privacy else None,
                 **params,
-            )
+            ))
         finally:
-            if params.get("delete_after", True) and path.parent == self.settings.tmp_dir:
-                path.unlink(missing_ok=True)
+            self._discard_upload(job)
+
+    def _discard_upload(self, job: Job) -> None:
+        """Remove the uploaded file of an ingest job that is over (done, failed or interrupted)."""
+        path = job.params.get("path") if job.kind == "ingest" else None
+        if path and job.params.get("delete_after", True) and Path(path).parent == self.settings.tmp_dir:
+            Path(path).unlink(missing_ok=True)
 
     def job(self, job_id: str, actor: Actor | None = None) -> dict[str, Any]:
         """Where a background job stands (its submitter and administrators may look)."""
@@ -171,12 +202,39 @@ class Jazari:
 
     def export(self, dataset: str, output: str | Path, *, version: int | None = None, fmt: str = "parquet",
                actor: Actor | None = None) -> dict[str, Any]:
-        """Write a version to a Parquet or CSV file."""
+        """Write a version to a file: parquet, csv, jsonl or arrow (an Arrow IPC stream)."""
         return self.datasets_service.export(actor or self.actor, dataset, Path(output), version=version, fmt=fmt)
 
     def diff(self, dataset: str, a: int, b: int, actor: Actor | None = None) -> dict[str, Any]:
         """What changed between two versions."""
         return self.datasets_service.diff(actor or self.actor, dataset, a, b)
+
+    def query(self, sql: str, *, limit: int = 1000, offset: int = 0, actor: Actor | None = None) -> dict[str, Any]:
+        """Run one sandboxed SELECT over the datasets the actor may read, named in double quotes
+        (`"hcp/communes"`, `"hcp/communes@3"`); a page of rows and `has_more`. Audited."""
+        from jazari.catalog.query import run_query
+
+        return run_query(self.datasets_service, actor or self.actor, sql, limit=limit, offset=offset)
+
+    # catalog: metadata and search ---------------------------------------------------------
+    def set_metadata(self, dataset: str, meta: dict[str, Any], actor: Actor | None = None) -> dict[str, Any]:
+        """Replace a dataset's titles, descriptions, keywords, themes, regions, licence, source and
+        contact (its stewards; audited; reindexed)."""
+        return catalog_metadata.set_metadata(self.db, actor or self.actor, dataset, meta)
+
+    def search(self, query: str | None = None, *, actor: Actor | None = None, limit: int = 10,
+               **filters: str | None) -> dict[str, Any]:
+        """Datasets the actor may see matching `query` in fr/ar/en/Darija, best first, with facets;
+        filters: theme, region, institute, license, format, access."""
+        return catalog_search.search(self.db, actor or self.actor, query, limit=limit, **filters)
+
+    def reindex(self, dataset: str | None = None) -> dict[str, Any]:
+        """Rebuild the search entry of one dataset, or of all."""
+        if dataset is None:
+            return {"reindexed": catalog_search.reindex_all(self.db)}
+        with self.db.session() as session:
+            catalog_search.reindex(session, catalog_metadata.find(session, dataset).id)
+        return {"reindexed": 1}
 
     # access requests -------------------------------------------------------------------
     def request_access(
@@ -233,7 +291,7 @@ class Jazari:
     def audit_verify(self, actor: Actor | None = None) -> dict[str, Any]:
         """Recompute the audit log's hash chain; `broken_seq` is the first event that fails."""
         actor = actor or self.actor
-        if not actor.is_admin:
+        if not can_on_platform(actor, "inspect"):
             raise Forbidden(f"{actor.name} may not verify the audit log", hint="an administrator can")
         with self.db.session() as session:
             return audit.verify(session)

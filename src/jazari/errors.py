@@ -154,6 +154,13 @@ class Conflict(JazariError):
     status = 409
 
 
+class QueryTimeout(JazariError):
+    """A query ran past its time limit and was stopped."""
+
+    code = "query_timeout"
+    status = 408
+
+
 class StorageError(JazariError):
     """The lake, raw zone or database refused a write (disk full, permission)."""
 

@@ -5,17 +5,19 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel
+from starlette.datastructures import FormData, UploadFile
+from starlette.types import Message
 
-from jazari.api.deps import ActorDep, NodeDep
-from jazari.datasets.export import FORMATS, neutralise_formulas
+from jazari.api.deps import MAX_INT, ActorDep, NodeDep, PathId, QueryId, QueryNumber
+from jazari.app import Jazari
+from jazari.datasets.export import MEDIA_TYPES, SUFFIXES, check_format, export_chunks
 from jazari.datasets.names import parse_ref
 from jazari.errors import InputError, SchemaError
 from jazari.factory.readers import ReadOptions
@@ -67,13 +69,13 @@ def list_versions(institute: str, name: str, jz: NodeDep, actor: ActorDep) -> li
 
 
 @router.get("/datasets/{institute}/{name}/versions/{number}")
-def get_version(institute: str, name: str, number: int, jz: NodeDep, actor: ActorDep) -> dict[str, Any]:
+def get_version(institute: str, name: str, number: PathId, jz: NodeDep, actor: ActorDep) -> dict[str, Any]:
     """A version with schema, profile, validation report and lineage."""
     return jz.version(_ref(institute, name), number, actor)
 
 
 @router.get("/datasets/{institute}/{name}/versions/{number}/source")
-def get_source(institute: str, name: str, number: int, jz: NodeDep, actor: ActorDep) -> StreamingResponse:
+def get_source(institute: str, name: str, number: PathId, jz: NodeDep, actor: ActorDep) -> StreamingResponse:
     """The original upload of a version, decrypted from the raw zone (stewards of its institute; audited)."""
     info, stream = jz.sources.open(actor, _ref(institute, name), number)
 
@@ -95,7 +97,7 @@ def _attachment(name: str) -> str:
 
 @router.get("/datasets/{institute}/{name}/versions/{number}/{part}")
 def get_version_part(
-    institute: str, name: str, number: int, part: str, jz: NodeDep, actor: ActorDep
+    institute: str, name: str, number: PathId, part: str, jz: NodeDep, actor: ActorDep
 ) -> Any:
     """One part of a version: schema, profile, validation or lineage."""
     if part not in ("schema", "profile", "validation", "lineage", "privacy"):
@@ -106,7 +108,7 @@ def get_version_part(
 @router.get("/datasets/{institute}/{name}/rows")
 def get_rows(
     institute: str, name: str, jz: NodeDep, actor: ActorDep,
-    version: int | None = None, offset: int = Query(0, ge=0), limit: int = Query(100, ge=1, le=1000),
+    version: QueryNumber = None, offset: int = Query(0, ge=0, le=MAX_INT), limit: int = Query(100, ge=1, le=1000),
 ) -> dict[str, Any]:
     """A page of rows."""
     return jz.rows(_ref(institute, name), version, offset=offset, limit=limit, actor=actor)
@@ -115,14 +117,14 @@ def get_rows(
 @router.get("/datasets/{institute}/{name}/quarantine")
 def get_quarantine(
     institute: str, name: str, jz: NodeDep, actor: ActorDep,
-    version: int | None = None, limit: int = Query(100, ge=1, le=1000),
+    version: QueryNumber = None, limit: int = Query(100, ge=1, le=1000),
 ) -> dict[str, Any]:
     """The rows a version set aside and why."""
     return jz.quarantine(_ref(institute, name), version, limit=limit, actor=actor)
 
 
 @router.get("/datasets/{institute}/{name}/diff")
-def get_diff(institute: str, name: str, a: int, b: int, jz: NodeDep, actor: ActorDep) -> dict[str, Any]:
+def get_diff(institute: str, name: str, a: QueryId, b: QueryId, jz: NodeDep, actor: ActorDep) -> dict[str, Any]:
     """What changed between versions a and b."""
     return jz.diff(_ref(institute, name), a, b, actor)
 
@@ -130,104 +132,132 @@ def get_diff(institute: str, name: str, a: int, b: int, jz: NodeDep, actor: Acto
 @router.get("/datasets/{institute}/{name}/export")
 def export(
     institute: str, name: str, jz: NodeDep, actor: ActorDep,
-    version: int | None = None, format: str = "parquet",  # noqa: A002 - the query parameter's name
+    version: QueryNumber = None, format: str = "parquet",  # noqa: A002 - the query parameter's name
 ) -> StreamingResponse:
-    """Download a version, streamed: Parquet or CSV."""
-    if format not in FORMATS:
-        raise InputError(f"format must be one of {', '.join(FORMATS)}", field="format")
+    """Download a version, streamed batch by batch: Parquet, CSV (formulas neutralised), JSON lines
+    or an Arrow IPC stream (`arrow`, what `jazari.connect(...).load()` reads)."""
+    check_format(format)
     ref = _ref(institute, name)
     found, data = jz.datasets_service.scan(actor, ref, version, audit_action="export",
                                            details={"format": format})
-    filename = f"{institute}-{name}-v{found.number}.{format}"
-    media = "application/vnd.apache.parquet" if format == "parquet" else "text/csv; charset=utf-8"
-    body = _parquet_stream(data) if format == "parquet" else _csv_stream(data)
-    return StreamingResponse(body, media_type=media,
-                             headers={"content-disposition": f'attachment; filename="{filename}"'})
+    filename = f"{institute}-{name}-v{found.number}.{SUFFIXES[format]}"
+    return StreamingResponse(export_chunks(data, format), media_type=MEDIA_TYPES[format],
+                             headers={"content-disposition": f'attachment; filename="{filename}"',
+                                      "x-jazari-version": str(found.number)})
 
 
-class _Sink:
-    """A file-like object that hands written bytes to a generator."""
-
-    def __init__(self) -> None:
-        self.chunks: list[bytes] = []
-        self.closed = False
-
-    def write(self, data: bytes) -> int:
-        self.chunks.append(bytes(data))
-        return len(data)
-
-    def flush(self) -> None:
-        return None
-
-    def take(self) -> bytes:
-        data = b"".join(self.chunks)
-        self.chunks.clear()
-        return data
+SLACK = 64 * 1024  # multipart headers and the small fields around the file
+FLAGS = {"1": True, "true": True, "on": True, "yes": True, "0": False, "false": False, "off": False, "no": False}
+_TEXT = {"type": "string"}
+UPLOAD_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"], "properties": {
+        "file": {"type": "string", "format": "binary"}, "title": _TEXT,
+        "mode": {"type": "string", "enum": ["replace", "append"], "default": "replace"},
+        "strict": {"type": "boolean", "default": False}, "encoding": _TEXT, "delimiter": _TEXT, "sheet": _TEXT,
+        "skip_rows": {"type": "integer", "minimum": 0, "default": 0},
+        "schema": {"type": "string", "description": "Table Schema as JSON text"},
+    }}}}}
 
 
-def _parquet_stream(data: Any) -> Iterator[bytes]:
-    sink = _Sink()
-    with pq.ParquetWriter(pa.PythonFile(sink, mode="w"), data.schema) as writer:
-        for batch in data.to_batches():
-            writer.write_batch(batch)
-            yield sink.take()
-    yield sink.take()
-
-
-def _csv_stream(data: Any) -> Iterator[bytes]:
-    import pyarrow.csv as pacsv
-
-    sink = _Sink()
-    with pacsv.CSVWriter(pa.PythonFile(sink, mode="w"), data.schema) as writer:
-        for batch in data.to_batches():
-            writer.write_batch(neutralise_formulas(batch))
-            yield sink.take()
-    yield sink.take()
-
-
-@router.post("/datasets/{institute}/{name}/versions", status_code=202)
-async def upload_version(
-    institute: str, name: str, request: Request, jz: NodeDep, actor: ActorDep,
-    file: UploadFile = File(...),
-    title: str | None = Form(None), mode: str = Form("replace"), strict: bool = Form(False),
-    encoding: str | None = Form(None), delimiter: str | None = Form(None), sheet: str | None = Form(None),
-    skip_rows: int = Form(0),
-    table_schema: str | None = Form(None, alias="schema", description="Table Schema as JSON text"),
-) -> JSONResponse:
-    """Upload a file; it is ingested by a background job whose progress you poll."""
+@router.post("/datasets/{institute}/{name}/versions", status_code=202,
+             openapi_extra={"requestBody": UPLOAD_BODY})
+async def upload_version(institute: str, name: str, request: Request, jz: NodeDep, actor: ActorDep) -> JSONResponse:
+    """Upload a file (multipart field `file`); it is ingested by a background job whose progress
+    you poll. The right to write, and a declared size over the limit, are checked before the body
+    is read: nobody can fill the disk without that right."""
     ref = _ref(institute, name)
     jz.ingestor.check_can_write(actor, ref)
     limit = jz.settings.upload_max_bytes
-    declared = int(request.headers.get("content-length") or 0)
-    if declared > limit + 64 * 1024:
-        raise too_large(file.filename or "the upload", limit)
-    schema_dict = None
-    if table_schema:
-        try:
-            schema_dict = TableSchema.from_dict(json.loads(table_schema)).to_dict()
-        except json.JSONDecodeError as exc:
-            raise SchemaError(f"the schema is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
-                              field="schema") from exc
-    jz.settings.tmp_dir.mkdir(parents=True, exist_ok=True)
-    target = jz.settings.tmp_dir / f"upload-{uuid.uuid4().hex}"
-    size = 0
-    with open(target, "wb") as out:
-        while chunk := await file.read(CHUNK):
-            size += len(chunk)
-            if size > limit:
-                out.close()
-                target.unlink(missing_ok=True)
-                raise too_large(file.filename or "the upload", limit)
-            out.write(chunk)
-    options = ReadOptions(encoding=encoding, delimiter=delimiter, sheet=sheet, skip_rows=skip_rows)
+    if _declared_length(request) > limit + SLACK:
+        raise too_large("the upload", limit)
+    form = await _limited(request, limit + SLACK).form(max_files=1, max_fields=50)
+    try:
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise InputError("send the file in the multipart field `file`", field="file")
+        fields = _upload_fields(form)
+        target = await _save(jz, upload, limit)
+    finally:
+        await form.close()
+    options = ReadOptions(encoding=fields["encoding"], delimiter=fields["delimiter"], sheet=fields["sheet"],
+                          skip_rows=fields["skip_rows"])
     job = jz.submit_ingest(
-        target, ref, actor=actor, title=title, mode=mode, strict=strict, schema=schema_dict,
-        source_name=file.filename or "upload", options={k: v for k, v in vars(options).items() if v},
+        target, ref, actor=actor, title=fields["title"], mode=fields["mode"], strict=fields["strict"],
+        schema=fields["schema"], source_name=upload.filename or "upload",
+        options={k: v for k, v in vars(options).items() if v},
     )
     return JSONResponse(
         {"job": job.to_dict(), "poll": f"/api/v1/jobs/{job.id}"}, status_code=202,
         headers={"location": f"/api/v1/jobs/{job.id}"},
     )
+
+
+def _declared_length(request: Request) -> int:
+    try:
+        return int(request.headers.get("content-length") or 0)
+    except ValueError:
+        raise InputError("the Content-Length header is not a number", field="content-length") from None
+
+
+def _limited(request: Request, most: int) -> Request:
+    """The request, whose body is refused as too large once more than `most` bytes arrived (a
+    client may send more than it declared, or declare nothing)."""
+    received = 0
+
+    async def receive() -> Message:
+        nonlocal received
+        message = await request.receive()
+        received += len(message.get("body", b""))
+        if received > most:
+            raise too_large("the upload", most - SLACK)
+        return message
+
+    return Request(request.scope, receive)
+
+
+def _upload_fields(form: FormData) -> dict[str, Any]:
+    """The upload's small fields, checked; an empty field is an absent one."""
+    def text(field: str) -> str | None:
+        value = form.get(field)
+        if value is not None and not isinstance(value, str):
+            raise InputError(f"{field} must be text, not a file", field=field)
+        return value or None
+
+    strict = (text("strict") or "false").strip().lower()
+    if strict not in FLAGS:
+        raise InputError(f"strict must be true or false, not {strict!r}", field="strict")
+    skip = (text("skip_rows") or "0").strip()
+    if not skip.isdigit() or int(skip) > MAX_INT:
+        raise InputError(f"skip_rows must be a whole number from 0 to {MAX_INT}, not {skip[:20]!r}", field="skip_rows")
+    schema_text = text("schema")
+    schema = None
+    if schema_text:
+        try:
+            schema = TableSchema.from_dict(json.loads(schema_text)).to_dict()
+        except json.JSONDecodeError as exc:
+            raise SchemaError(f"the schema is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
+                              field="schema") from exc
+    return {"title": text("title"), "mode": text("mode") or "replace", "strict": FLAGS[strict],
+            "encoding": text("encoding"), "delimiter": text("delimiter"), "sheet": text("sheet"),
+            "skip_rows": int(skip), "schema": schema}
+
+
+async def _save(jz: Jazari, upload: UploadFile, limit: int) -> Path:
+    """Copy the uploaded file into the node's tmp dir, at most `limit` bytes."""
+    jz.settings.tmp_dir.mkdir(parents=True, exist_ok=True)
+    target = jz.settings.tmp_dir / f"upload-{uuid.uuid4().hex}"
+    size = 0
+    try:
+        with open(target, "wb") as out:
+            while chunk := await upload.read(CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise too_large(upload.filename or "the upload", limit)
+                out.write(chunk)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return target
 
 
 @router.get("/jobs/{job_id}")

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from jazari.cli.accounts import read_password
-from jazari.cli.root import app, emit, err, open_node, translated
+from jazari.cli.root import MAX_ID, app, emit, err, open_node, translated
 from jazari.factory.readers import ReadOptions
 
 out = Console(width=None if sys.stdout.isatty() else 200)
@@ -86,7 +86,7 @@ def ingest(
             kwargs["schema"] = TableSchema.load(schema)
         show_bar = not as_json and file.is_file() and file.stat().st_size >= BIG_FILE
         if sheet == "*":
-            results = jz.ingestor.ingest_sheets(jz.actor, dataset, file, **kwargs)
+            results = jz.ingest_sheets(file, dataset, **kwargs)
         elif show_bar:
             with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                           console=err, transient=True) as bar:
@@ -116,7 +116,8 @@ def _print_ingest(result: dict[str, Any]) -> None:
         out.print(f"  privacy: {status['status']}" + (f": {status['message']}" if status.get("message") else ""),
                   highlight=False)
     if status.get("access_lowered_from"):
-        out.print(f"  access lowered from {status['access_lowered_from']} to institute until a policy treats it")
+        because = status.get("access_lowered_because") or "personal data that no privacy policy treats"
+        out.print(f"  access lowered from {status['access_lowered_from']} to institute: {because}", highlight=False)
     for finding in result.get("findings", [])[:10]:
         out.print(f"  {finding.get('count', 1):>8,} x {finding.get('type')} in {finding.get('column')!r}: "
                   f"{finding.get('message', '')}", highlight=False)
@@ -154,14 +155,32 @@ def datasets_edit(
     access: str = typer.Option(None, "--access", help="public, network, institute or restricted."),
     unlisted: bool = typer.Option(None, "--unlisted/--listed", help="Hide a restricted or institute dataset from "
                                   "the lists of those who may not read it."),
+    metadata: Path = typer.Option(None, "--metadata", metavar="META.json", help="Replace the metadata: "
+                                  "title/description by language (fr, ar, en), keywords, themes, regions, "
+                                  "license, source, contact."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Change a dataset's title, description, access level or listing (stewards of its institute)."""
+    """Change a dataset's title, description, access level, listing or metadata (stewards of its institute)."""
     changes = {k: v for k, v in {"title": title, "description": description, "access_level": access,
                                  "unlisted": unlisted}.items() if v is not None}
+    meta = read_metadata(metadata) if metadata is not None else None
     with open_node() as jz:
+        if meta is not None:
+            jz.set_metadata(dataset, meta)
         result = jz.datasets_service.update(jz.actor, dataset, **changes)
     emit(result, as_json, lambda r: out.print(f"{r['dataset']}: access {r['access_level']}"))
+
+
+def read_metadata(path: Path) -> Any:
+    """The JSON of a metadata file (an InputError naming the file if it is not)."""
+    from jazari.errors import InputError
+
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}", file=str(path)) from exc
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path} is not JSON: {exc}", file=str(path), field="metadata") from exc
 
 
 @app.command()
@@ -174,8 +193,9 @@ def versions(dataset: str = typer.Argument(..., help="institute/name"), as_json:
     def render(rows: list[dict[str, Any]]) -> None:
         table = Table("version", "created", "mode", "source", "rows", "quarantined", "sha256")
         for r in rows:
-            table.add_row(str(r["version"]), r["created_at"][:19], r["mode"], r["source"]["name"],
-                          f"{r['rows']['total']:,}", f"{r['rows']['quarantined']:,}", r["source"]["sha256"][:12])
+            source = r.get("source") or {"name": "", "sha256": ""}  # only for those who may read the version
+            table.add_row(str(r["version"]), r["created_at"][:19], r["mode"], source["name"],
+                          f"{r['rows']['total']:,}", f"{r['rows']['quarantined']:,}", source["sha256"][:12])
         out.print(table)
 
     emit(result, as_json, render)
@@ -185,7 +205,7 @@ def versions(dataset: str = typer.Argument(..., help="institute/name"), as_json:
 @translated
 def show(
     dataset: str = typer.Argument(..., help="institute/name"),
-    version: int = typer.Option(None, "--version", "-v", help="Version number [latest]."),
+    version: int = typer.Option(None, "--version", "-v", help="Version number [latest].", min=1, max=MAX_ID),
     part: str = typer.Option(None, "--part", help="Only one part: schema, profile, validation, lineage."),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -201,8 +221,8 @@ def show(
 @translated
 def rows(
     dataset: str = typer.Argument(..., help="institute/name"),
-    version: int = typer.Option(None, "--version", "-v", help="Version number [latest]."),
-    offset: int = typer.Option(0, "--offset"),
+    version: int = typer.Option(None, "--version", "-v", help="Version number [latest].", min=1, max=MAX_ID),
+    offset: int = typer.Option(0, "--offset", min=0, max=MAX_ID),
     limit: int = typer.Option(20, "--limit"),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -224,11 +244,11 @@ def rows(
 @translated
 def quarantine(
     dataset: str = typer.Argument(..., help="institute/name"),
-    version: int = typer.Option(None, "--version", "-v", help="Version number [latest]."),
+    version: int = typer.Option(None, "--version", "-v", help="Version number [latest].", min=1, max=MAX_ID),
     limit: int = typer.Option(50, "--limit"),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """The rows a version set aside, with row number, column and reason."""
+    """The rows a version set aside, with row number, column and reason (the dataset's stewards)."""
     with open_node() as jz:
         result = jz.quarantine(dataset, version, limit=limit)
 
@@ -245,8 +265,8 @@ def quarantine(
 @translated
 def diff(
     dataset: str = typer.Argument(..., help="institute/name"),
-    a: int = typer.Argument(..., help="Older version."),
-    b: int = typer.Argument(..., help="Newer version."),
+    a: int = typer.Argument(..., help="Older version.", min=1, max=MAX_ID),
+    b: int = typer.Argument(..., help="Newer version.", min=1, max=MAX_ID),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """What changed between two versions: schema, row count, column statistics."""
@@ -260,11 +280,11 @@ def diff(
 def export(
     dataset: str = typer.Argument(..., help="institute/name"),
     output: Path = typer.Option(..., "--output", "-o", help="File to write."),
-    version: int = typer.Option(None, "--version", "-v", help="Version number [latest]."),
-    fmt: str = typer.Option("parquet", "--format", "-f", help="parquet or csv."),
+    version: int = typer.Option(None, "--version", "-v", help="Version number [latest].", min=1, max=MAX_ID),
+    fmt: str = typer.Option("parquet", "--format", "-f", help="parquet, csv, jsonl or arrow (an Arrow IPC stream)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Write a version to a Parquet or CSV file."""
+    """Write a version to a file: Parquet, CSV (formulas neutralised), JSON lines or Arrow IPC stream."""
     with open_node() as jz:
         result = jz.export(dataset, output, version=version, fmt=fmt)
     emit(result, as_json, lambda r: out.print(f"wrote {r['rows']:,} rows of {r['dataset']} "

@@ -162,7 +162,7 @@ def anonymize(
 
     rules = PrivacyPolicy.load(policy)
     with open_node() as jz:
-        result = jz.ingestor.anonymize(jz.actor, dataset, rules)
+        result = jz.anonymize(dataset, rules)
 
     def render(r: dict[str, Any]) -> None:
         typer.echo(f"{r['dataset']} version {r['version']}: {r['rows_written']:,} rows, privacy "

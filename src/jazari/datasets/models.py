@@ -28,6 +28,7 @@ class Dataset(Base):
     access_level: Mapped[str] = mapped_column(String(20), default="institute")
     unlisted: Mapped[bool] = mapped_column(Boolean, default=False)
     recipe: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    meta: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)  # titles, themes, ...: catalog
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -3,6 +3,7 @@ Every call takes an actor and asks governance before touching data (DESIGN rule 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -12,17 +13,19 @@ import pyarrow.dataset as pads
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jazari.datasets.export import write_export
+from jazari.datasets.export import check_format, write_export
 from jazari.datasets.models import ACCESS_LEVELS, Dataset, Version
 from jazari.datasets.names import parse_ref
 from jazari.errors import Forbidden, InputError, NotFound
 from jazari.factory.diff import diff_versions
+from jazari.factory.findings import redact_examples
 from jazari.governance.access import Guarded, can, grant_used, require, version_guard
 from jazari.governance.actors import Actor
 from jazari.governance.audit import events, record
 from jazari.governance.models import Institute
 from jazari.governance.register import has_entry, retention_of
 from jazari.privacy.columns import ColumnScan
+from jazari.privacy.report import example_tags
 from jazari.store import duck
 from jazari.store.database import Database, utcnow
 from jazari.store.lake import Lake
@@ -38,6 +41,7 @@ def dataset_dict(dataset: Dataset, latest: Version | None) -> dict[str, Any]:
         "name": dataset.name,
         "title": dataset.title,
         "description": dataset.description,
+        "metadata": dataset.meta or {},
         "access_level": dataset.access_level,
         "unlisted": dataset.unlisted,
         "latest_version": latest.number if latest else None,
@@ -72,7 +76,8 @@ def version_dict(version: Version, *, full: bool = False, retention_days: int | 
         summary.update(
             schema=version.table_schema,
             profile=version.profile,
-            validation=version.validation,
+            validation=(redact_examples(version.validation, example_tags(version.privacy))  # older versions too
+                        if version.validation else version.validation),
             privacy=version.privacy,
             lineage=lineage_dict(version),
         )
@@ -101,6 +106,7 @@ class DatasetService:
     def __init__(self, db: Database, lake: Lake) -> None:
         self.db = db
         self.lake = lake
+        self.on_change: Callable[[Session, int], None] | None = None  # set by the app: the search index
 
     def _find(self, actor: Actor, ref: str, action: str = "see") -> Dataset:
         with self.db.session() as session:
@@ -185,6 +191,9 @@ class DatasetService:
                 record(session, actor.name, "listing.change", dataset.ref, client=actor.client,
                        details={"unlisted": bool(unlisted)})
                 row.unlisted = bool(unlisted)
+            if self.on_change is not None and (title is not None or description is not None):
+                session.flush()
+                self.on_change(session, row.id)
         return self.info(actor, ref)
 
     def _check_privacy_allows_sharing(self, dataset: Dataset) -> None:
@@ -240,7 +249,7 @@ class DatasetService:
                 select(Version).where(Version.dataset_id == dataset.id).order_by(Version.number.desc())
             ).all()
             days = retention_of(session, dataset.id)
-        return [version_dict(v, retention_days=days) for v in rows]
+        return [_without_source(version_dict(v, retention_days=days), actor, dataset, v) for v in rows]
 
     def version(self, actor: Actor, ref: str, number: int | None = None) -> dict[str, Any]:
         """One version with schema, profile, validation report and lineage (profile values are data)."""
@@ -296,8 +305,13 @@ class DatasetService:
         }
 
     def quarantine(self, actor: Actor, ref: str, version: int | None = None, *, limit: int = 100) -> dict[str, Any]:
-        """The rows a version set aside, with row number, column and reason."""
-        _dataset, found = self._read(actor, ref, "read.quarantine", version)
+        """The rows a version set aside, with row number, column and reason. Malformed input is close
+        to raw data: only the dataset's stewards read it, and every read is audited, public or not."""
+        with self.db.session() as session:
+            dataset = self._lookup(session, actor, ref, "review")
+            found = self._version(dataset, version, session)
+            record(session, actor.name, "read.quarantine", dataset.ref, version=found.number, client=actor.client,
+                   details={"via": actor.via})
         institute, name = parse_ref(ref)
         if found.quarantine_delta_version is None or found.rows_quarantined == 0:
             return {"dataset": ref, "version": found.number, "rows": []}
@@ -308,7 +322,8 @@ class DatasetService:
     def export(
         self, actor: Actor, ref: str, output: Path, *, version: int | None = None, fmt: str = "parquet"
     ) -> dict[str, Any]:
-        """Write a version to a file (parquet or csv), streaming."""
+        """Write a version to a file (parquet, csv, jsonl or arrow), streaming."""
+        check_format(fmt)  # before the read is audited
         found, data = self.scan(actor, ref, version, audit_action="export", details={"format": fmt})
         rows = write_export(data, Path(output), fmt)
         return {"dataset": ref, "version": found.number, "format": fmt, "path": str(output), "rows": rows}
@@ -336,6 +351,13 @@ def audit_read(
     extra = {"grant": grant.id} if grant else {}
     record(session, actor.name, action, dataset.ref, version=version, client=actor.client,
            purpose=grant.purpose if grant else None, details={**(details or {}), **extra, "via": actor.via})
+
+
+def _without_source(summary: dict[str, Any], actor: Actor, dataset: Dataset, version: Version) -> dict[str, Any]:
+    """A version summary without its original's name, size and hash for one who may not read the version."""
+    if not can(actor, "read", version_guard(dataset, (version.privacy or {}).get("status"))):
+        summary.pop("source", None)
+    return summary
 
 
 def _diffable(version: Version) -> dict[str, Any]:
