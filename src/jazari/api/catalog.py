@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Query
+from fastapi import APIRouter, Body, Query, Request
+from fastapi.responses import JSONResponse
 
-from jazari.api.deps import ActorDep, NodeDep
+from jazari.api.deps import ActorDep, NodeDep, PathId
+from jazari.catalog import standards
 from jazari.datasets.names import parse_ref
 
 router = APIRouter(prefix="/api/v1", tags=["catalog"])
@@ -34,3 +36,43 @@ def put_metadata(
     ref = f"{institute}/{name}"
     parse_ref(ref)
     return jz.set_metadata(ref, meta, actor=actor)
+
+
+class JsonLd(JSONResponse):
+    """A JSON-LD document."""
+
+    media_type = "application/ld+json"
+
+
+def _base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+@router.get("/catalog.jsonld", response_class=JsonLd)
+def catalog_jsonld(request: Request, jz: NodeDep, actor: ActorDep) -> JsonLd:
+    """The catalogue in DCAT-AP 3 (JSON-LD): the datasets the caller may see."""
+    institutes = {i["institute"]: i for i in jz.accounts.list_institutes()}
+    return JsonLd(standards.dcat_catalog(jz.datasets(actor), _base(request), institutes=institutes))
+
+
+@router.get("/datasets/{institute}/{name}/dcat.jsonld", response_class=JsonLd)
+def dcat_jsonld(institute: str, name: str, request: Request, jz: NodeDep, actor: ActorDep) -> JsonLd:
+    """One dataset in DCAT-AP 3 (JSON-LD), its distributions the exports of its latest version."""
+    ref = f"{institute}/{name}"
+    parse_ref(ref)
+    info = jz.dataset(ref, actor)
+    versions = jz.versions(ref, actor)  # newest first
+    return JsonLd(standards.dcat_dataset(
+        info, versions[0] if versions else None, _base(request), institute=jz.accounts.institute(institute),
+        issued=versions[-1]["created_at"] if versions else None))
+
+
+@router.get("/datasets/{institute}/{name}/versions/{number}/croissant.jsonld", response_class=JsonLd)
+def croissant_jsonld(institute: str, name: str, number: PathId, request: Request, jz: NodeDep,
+                     actor: ActorDep) -> JsonLd:
+    """A version in Croissant 1.0 (JSON-LD): its schema as a record set over the Parquet export
+    (callers who may read the version; no rows)."""
+    ref = f"{institute}/{name}"
+    parse_ref(ref)
+    version = jz.version(ref, number, actor)
+    return JsonLd(standards.croissant(jz.dataset(ref, actor), version, _base(request)))
