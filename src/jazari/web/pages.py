@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from jazari.api.deps import ActorDep, NodeDep, QueryNumber
+from jazari.catalog.themes import THEMES, region_labels
 from jazari.errors import Forbidden
 from jazari.web.render import HERE, PageRoute, render
 
@@ -23,6 +24,19 @@ def mount_static(app: FastAPI) -> None:
 def home(request: Request, jz: NodeDep, actor: ActorDep) -> HTMLResponse:
     """The catalogue: every dataset the visitor may see."""
     return render(request, "home.html", {"datasets": jz.datasets(actor)})
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(
+    request: Request, jz: NodeDep, actor: ActorDep, q: str = "", theme: str = "", region: str = "",
+    institute: str = "",
+) -> HTMLResponse:
+    """Search in any of the languages, with theme and region filters (the twin of /api/v1/search)."""
+    filters = {k: v for k, v in {"theme": theme, "region": region, "institute": institute}.items() if v}
+    searched = bool(q.strip() or filters)
+    found = jz.search(q or None, actor=actor, limit=50, **filters) if searched else None
+    return render(request, "search.html", {"query": q, "filters": filters, "found": found, "searched": searched,
+                                           "themes": THEMES, "regions": region_labels()})
 
 
 @router.get("/datasets/{institute}/{name}", response_class=HTMLResponse)
