@@ -167,3 +167,11 @@ def test_cli_audit_matches_the_service(tmp_path: Path, database_url: str, monkey
         _execute(jz, "DELETE FROM audit_events WHERE seq = 2")
     broken = runner.invoke(app, ["audit", "verify"])
     assert broken.exit_code == 1 and "BROKEN at event 2" in broken.output
+
+
+def test_a_stewards_read_only_token_reviews_the_log(jz, tmp_path: Path) -> None:
+    _two_versions(jz, tmp_path)
+    reader = Actor(name="karim@hcp.ma", roles={"hcp": "steward"}, scopes=frozenset({"read"}), via="token")
+    assert [e["action"] for e in jz.audit("hcp/c", actor=reader)][-1] == "publish"
+    with pytest.raises(Forbidden):
+        jz.datasets_service.update(reader, "hcp/c", access_level="public")  # but changes nothing

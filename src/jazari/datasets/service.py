@@ -19,7 +19,7 @@ from jazari.datasets.names import parse_ref
 from jazari.errors import Forbidden, InputError, NotFound
 from jazari.factory.diff import diff_versions
 from jazari.factory.findings import redact_examples
-from jazari.governance.access import Guarded, can, grant_used, require, version_guard
+from jazari.governance.access import Guarded, can, can_on_platform, grant_used, require, version_guard
 from jazari.governance.actors import Actor
 from jazari.governance.audit import events, record
 from jazari.governance.models import Institute
@@ -162,9 +162,9 @@ class DatasetService:
         otherwise the actor's own."""
         with self.db.session() as session:
             if ref is not None:
-                dataset = self._lookup(session, actor, ref, "manage")
+                dataset = self._lookup(session, actor, ref, "review")
                 return events(session, resource=dataset.ref, limit=limit)
-            return events(session, actor=None if actor.is_admin else actor.name, limit=limit)
+            return events(session, actor=None if can_on_platform(actor, "inspect") else actor.name, limit=limit)
 
     def update(
         self, actor: Actor, ref: str, *, title: str | None = None, description: str | None = None,
