@@ -13,6 +13,7 @@ import jazari
 from jazari.api.app import create_app
 from jazari.governance.actors import Actor
 from tests.files import communes_csv
+from tests.people import add_people
 
 OP = Actor.operator()
 AMINA, KARIM, OMAR = "amina@univ.ma", "karim@hcp.ma", "omar@dgsn.ma"
@@ -22,12 +23,7 @@ BODY = {"dataset": "hcp/c", "purpose": "Étude", "intended_use": "cartes", "dura
 @pytest.fixture
 def client(tmp_path: Path, database_url: str):
     jz = jazari.open(tmp_path / "home", database_url=database_url, env="test")
-    for slug in ("hcp", "dgsn"):
-        jz.accounts.add_institute(OP, slug, names={"fr": slug.upper()})
-    for email in (AMINA, KARIM, OMAR):
-        jz.accounts.add_user(OP, email, email.split("@")[0].title(), password="correct horse battery")
-    jz.accounts.add_member(OP, "hcp", KARIM, "steward")
-    jz.accounts.add_member(OP, "dgsn", OMAR, "steward")
+    add_people(jz, {"hcp": {KARIM: "steward"}, "dgsn": {OMAR: "steward"}}, others=(AMINA,))
     jz.ingest(communes_csv(tmp_path / "c.csv"), "hcp/c")
     jz.datasets_service.update(OP, "hcp/c", access_level="restricted")
     with TestClient(create_app(jz, workers=False)) as c:

@@ -8,39 +8,24 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 import jazari
-from jazari.cli import app
 from jazari.governance.actors import Actor
 from tests.files import communes_csv
+from tests.people import add_people
 
 OP = Actor.operator()
 AMINA, KARIM, OMAR = "amina@univ.ma", "karim@hcp.ma", "omar@dgsn.ma"
 
 
 @pytest.fixture
-def run(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("JAZARI_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("JAZARI_DATABASE_URL", database_url)
-    with jazari.open(tmp_path / "home", database_url=database_url) as jz:
-        for slug in ("hcp", "dgsn"):
-            jz.accounts.add_institute(OP, slug, names={"fr": slug.upper()})
-        for email in (AMINA, KARIM, OMAR):
-            jz.accounts.add_user(OP, email, email.split("@")[0].title(), password="correct horse battery")
-        jz.accounts.add_member(OP, "hcp", KARIM, "steward")
-        jz.accounts.add_member(OP, "dgsn", OMAR, "steward")
+def run(cli_home, tmp_path: Path):
+    def prepare(jz: jazari.Jazari) -> None:
+        add_people(jz, {"hcp": {KARIM: "steward"}, "dgsn": {OMAR: "steward"}}, others=(AMINA,))
         jz.ingest(communes_csv(tmp_path / "c.csv"), "hcp/c")
         jz.datasets_service.update(OP, "hcp/c", access_level="restricted")
-    runner = CliRunner()
 
-    def invoke(*args: str, code: int = 0):
-        result = runner.invoke(app, list(args))
-        assert result.exit_code == code, (result.output, result.exception)
-        return result
-
-    invoke.node = lambda: jazari.open(tmp_path / "home", database_url=database_url)  # type: ignore[attr-defined]
-    return invoke
+    return cli_home(prepare)
 
 
 def _json(result) -> object:

@@ -10,41 +10,25 @@ from pathlib import Path
 
 import pytest
 import yaml
-from typer.testing import CliRunner
 
 import jazari
-from jazari.cli import app
 from jazari.governance.actors import Actor
 from jazari.privacy.policy import PrivacyPolicy
 from tests.datasets.test_privacy_ingest import POLICY, people
 from tests.governance.test_register import ENTRY
+from tests.people import add_people
 
 OP = Actor.operator()
 KARIM, AMINA, OMAR = "karim@hcp.ma", "amina@hcp.ma", "omar@dgsn.ma"
 
 
 @pytest.fixture
-def run(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("JAZARI_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("JAZARI_DATABASE_URL", database_url)
-    with jazari.open(tmp_path / "home", database_url=database_url) as jz:
-        for slug in ("hcp", "dgsn"):
-            jz.accounts.add_institute(OP, slug, names={"fr": slug.upper()})
-        for email in (KARIM, AMINA, OMAR):
-            jz.accounts.add_user(OP, email, email.split("@")[0].title(), password="correct horse battery")
-        jz.accounts.add_member(OP, "hcp", KARIM, "steward")
-        jz.accounts.add_member(OP, "hcp", AMINA, "viewer")
-        jz.accounts.add_member(OP, "dgsn", OMAR, "steward")
+def run(cli_home, tmp_path: Path):
+    def prepare(jz: jazari.Jazari) -> None:
+        add_people(jz, {"hcp": {KARIM: "steward", AMINA: "viewer"}, "dgsn": {OMAR: "steward"}})
         jz.ingest(people(tmp_path), "hcp/people", privacy=PrivacyPolicy.from_dict(POLICY))
-    runner = CliRunner()
 
-    def invoke(*args: str, code: int = 0):
-        result = runner.invoke(app, list(args))
-        assert result.exit_code == code, (result.output, result.exception)
-        return result
-
-    invoke.node = lambda: jazari.open(tmp_path / "home", database_url=database_url)  # type: ignore[attr-defined]
-    return invoke
+    return cli_home(prepare)
 
 
 def test_register_set_show_export(run, tmp_path: Path) -> None:
