@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_right
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _REMOVED = (
     "\u00ad\u061c\u0640\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff"
@@ -44,8 +44,7 @@ def _replace(match: re.Match[str]) -> str:
     return _TABLE[match.group()]
 
 
-@dataclass(frozen=True, slots=True)
-class Normalized:
+class Normalized(NamedTuple):
     """A normalised text and the way back: `starts[i]` is where shift `shifts[i]` begins."""
 
     text: str

@@ -1,5 +1,7 @@
 """Scan free text for personal data: normalise, match every recognizer, resolve overlaps, map back.
 
+One Hyperscan pass (`jazari.privacy.prefilter`) tells which patterns may match a text; only those
+are tried in `re`. One Aho-Corasick pass finds every keyword, cue and gazetteer word (`lexicon`).
 Long texts are scanned in fixed-size chunks with overlapping margins, so memory stays bounded
 and time stays linear (every pattern has bounded repetitions and anchored starts).
 """
@@ -7,8 +9,8 @@ and time stays linear (every pattern has bounded repetitions and anchored starts
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
-from collections.abc import Iterable
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -17,59 +19,117 @@ from jazari.errors import InputError
 from jazari.privacy.findings import Entity, Finding
 from jazari.privacy.lexicon import Lexicon, match_text
 from jazari.privacy.normalize import normalize
-from jazari.privacy.recognizers import Doc, Recognizer, default_recognizers
-from jazari.privacy.recognizers.base import FEATURES
+from jazari.privacy.prefilter import Prefilter, portable
+from jazari.privacy.recognizers import Doc, Pattern, Recognizer, default_recognizers
+from jazari.privacy.recognizers.base import FEATURES, SCREENED_FEATURES, digit_run_feature
 
 LANGS = frozenset({"fr", "ar", "en", "ary", "darija"})
 CHUNK_SIZE = 1 << 16
 MARGIN = 1024
 _SPACY = "spacy_fr"
-# gates that are features (searched once per text) rather than literals or `i:` literals
-_FEATURES = frozenset(FEATURES)
 
 Candidate = tuple[int, int, float, str, str]
+# how one recognizer reads its context: (ctx kind, negative kind, before, after, clause, boost, penalty,
+# person context); kinds are "" when the recognizer has no such words
+_Context = tuple[str, str, int, int, bool, float, float, bool]
+# one pattern, flattened for the scan loop: (regex, best score, gates (`Doc.has` needs: a digit run, a
+# feature, a literal), context kind, context boost, group, validator, entity, recognizer name, context or None,
+# whether a prefilter screens it (`portable`: else the prefilter always reports it))
+_Rule = tuple[re.Pattern[str], float, tuple[str, ...], str, float, int | str, Callable[[str], bool | float] | None,
+              str, str, _Context | None, bool]
+
+
+@dataclass(frozen=True, slots=True)
+class _Kinds:
+    """The lexicon kinds of one recognizer's word lists ("" for an empty list).
+
+    Recognizers with the same list share its kind (the ten sensitive-data recognizers share their
+    person cues), so a hit is recorded once, not once per recognizer.
+    """
+
+    context: str
+    negative: str
+    keywords: str
+    lead: str
+    tail: str
+
+    @classmethod
+    def of(cls, recognizers: Iterable[Recognizer]) -> dict[str, _Kinds]:
+        """The kinds of every recognizer, by name."""
+        owners: dict[tuple[str, bool, tuple[str, ...]], str] = {}
+
+        def kind(prefix: str, rec: Recognizer, words: tuple[str, ...]) -> str:
+            return owners.setdefault((prefix, rec.clitics, words), f"{prefix}:{rec.name}") if words else ""
+
+        return {r.name: cls(kind("ctx", r, r.context), kind("neg", r, r.negative), kind("kw", r, r.keywords),
+                            kind("lead", r, r.lead_ins), kind("tail", r, r.tails)) for r in recognizers}
+
+
+def _context(rec: Recognizer, kinds: _Kinds) -> _Context | None:
+    if not (rec.context or rec.negative or rec.person_context):
+        return None
+    return (kinds.context, kinds.negative, rec.window[0], rec.window[1], rec.clause, rec.context_boost,
+            rec.negative_penalty, rec.person_context)
 
 
 @dataclass(frozen=True, slots=True)
 class _Plan:
-    """The recognizers one scan runs, flattened: gated patterns, keyword kinds, finders.
+    """The recognizers one scan runs, flattened: pattern rules by prefilter id, keywords, finders.
 
-    Patterns that need a digit are sorted by the longest digit run they need, so a scan takes
-    the prefix its text can match in one bisection; the others are gated on a literal or feature.
+    `rules[i]` is the scanner's pattern `i` (None when this plan leaves its recognizer out); `order`
+    lists the ids in the order patterns are tried: those that need a digit run first, by its length.
     """
 
-    patterns: tuple[tuple[re.Pattern[str], float, str, int, Recognizer, str], ...]
-    keywords: tuple[tuple[str, Recognizer], ...]
-    finders: tuple[Recognizer, ...]
-    digit_patterns: tuple[tuple[re.Pattern[str], float, str, int, Recognizer, str], ...] = ()
-    digit_runs: tuple[int, ...] = ()
-    other_patterns: tuple[tuple[re.Pattern[str], float, str, int, Recognizer, str], ...] = ()
+    rules: tuple[_Rule | None, ...]
+    order: tuple[int, ...]
+    keywords: tuple[tuple[str, Recognizer, _Kinds, _Context | None, str], ...]
+    keyword_kinds: frozenset[str]
+    finders: tuple[tuple[Recognizer, str], ...]
 
     @classmethod
-    def of(cls, recognizers: Iterable[Recognizer]) -> _Plan:
-        """Compile the patterns of `recognizers` with their gates."""
-        patterns, keywords, finders = [], [], []
-        for r in recognizers:
-            for p in r.patterns:
-                needs = p.needs or ("" if r.needs == "digit" else r.needs)
-                digits = max(p.min_digits, 1 if r.needs == "digit" else 0)
-                patterns.append((re.compile(p.regex, p.flags), p.score, needs, digits, r,
-                                 r.context_kind if r.context else ""))
-            if r.keywords:
-                keywords.append((r.keyword_kind, r))
-            if r.finder is not None:
-                finders.append(r)
-        digit = sorted((p for p in patterns if p[3] > 0), key=lambda p: p[3])
-        other = [p for p in patterns if p[3] == 0]
-        return cls(tuple(patterns), tuple(keywords), tuple(finders), tuple(digit),
-                   tuple(p[3] for p in digit), tuple(other))
+    def of(cls, patterns: Sequence[tuple[Recognizer, Pattern]], recognizers: Iterable[Recognizer],
+           kinds: dict[str, _Kinds]) -> _Plan:
+        """The plan of `recognizers` (a subset of the scanner's) over the scanner's `patterns`."""
+        recognizers = list(recognizers)
+        chosen = {r.name for r in recognizers}
+        rules: list[_Rule | None] = []
+        for rec, p in patterns:
+            if rec.name not in chosen:
+                rules.append(None)
+                continue
+            needs = p.needs or ("" if rec.needs == "digit" else rec.needs)
+            gates = tuple(g for g in (digit_run_feature(_min_digits(rec, p)), needs) if g)
+            k = kinds[rec.name]
+            rules.append((re.compile(p.regex, p.flags), p.score, gates, k.context if rec.context else "",
+                          rec.context_boost, rec.group, rec.validator, rec.entity.value, rec.name, _context(rec, k),
+                          portable(p.regex, p.flags)))
+        keywords = [(kinds[r.name].keywords, r, kinds[r.name], _context(r, kinds[r.name]), r.entity.value)
+                    for r in recognizers if r.keywords]
+        finders = [(r, r.entity.value) for r in recognizers if r.finder is not None]
+        return cls(tuple(rules), tuple(i for i, rule in enumerate(rules) if rule is not None), tuple(keywords),
+                   frozenset(k[0] for k in keywords), tuple(finders))
+
+
+def _min_digits(rec: Recognizer, pattern: Pattern) -> int:
+    return max(pattern.min_digits, 1 if rec.needs == "digit" else 0)
+
+
+def _ordered_patterns(recognizers: Iterable[Recognizer]) -> list[tuple[Recognizer, Pattern]]:
+    """Every pattern, those that need a digit run first (shortest run first), in a stable order."""
+    patterns = [(r, p) for r in recognizers for p in r.patterns]
+    needs_digits = sorted(((r, p) for r, p in patterns if _min_digits(r, p)), key=lambda rp: _min_digits(*rp))
+    return needs_digits + [(r, p) for r, p in patterns if not _min_digits(r, p)]
 
 
 class Scanner:
-    """Compiled recognizers and their keyword index, built once and reused for every text."""
+    """Compiled recognizers, their keyword index and pattern prefilter, built once and reused for every text.
+
+    With `prefilter` (the default), one Hyperscan pass over a text tells which patterns may match it, and
+    only those are tried; it changes how fast a scan is, never what it finds (see `jazari.privacy.prefilter`).
+    """
 
     def __init__(self, recognizers: Iterable[Recognizer] | None = None, *, ner: bool = False,
-                 chunk_size: int = CHUNK_SIZE) -> None:
+                 chunk_size: int = CHUNK_SIZE, prefilter: bool = True) -> None:
         self.recognizers = tuple(default_recognizers() if recognizers is None else recognizers)
         names = [r.name for r in self.recognizers]
         if len(set(names)) != len(names):
@@ -78,20 +138,30 @@ class Scanner:
             raise InputError(f"chunk_size must be at least {4 * MARGIN}", field="chunk_size")
         self.ner = ner
         self.chunk_size = chunk_size
-        self._plan = _Plan.of(self.recognizers)
+        self._kinds = _Kinds.of(self.recognizers)
+        self._patterns = _ordered_patterns(self.recognizers)
+        # the prefilter also screens the rarer features (ids after the patterns'): one it does not report is
+        # absent from the text
+        self._screened = frozenset(SCREENED_FEATURES)
+        self.prefilter = Prefilter([(p.regex, p.flags) for _, p in self._patterns]
+                                   + [(FEATURES[name].pattern, 0) for name in SCREENED_FEATURES] if prefilter else [])
+        self._plan = _Plan.of(self._patterns, self.recognizers, self._kinds)
         clitic_kinds = [k for r in self.recognizers if r.clitics
-                        for k in (r.keyword_kind, r.context_kind, r.negative_kind, r.lead_kind)]
+                        for k in (self._kinds[r.name].keywords, self._kinds[r.name].context,
+                                  self._kinds[r.name].negative, self._kinds[r.name].lead)]
         self.lexicon = Lexicon(self._lexicon_entries(),
                                clitic_kinds=frozenset([*clitic_kinds, "name:given", "name:family", "addr:street"]))
         self._plans: dict[frozenset[str] | None, _Plan] = {None: self._plan}
 
     def _lexicon_entries(self) -> Iterable[tuple[str, str, Any]]:
+        done: set[str] = set()
         for r in self.recognizers:
-            yield from ((w, r.context_kind, None) for w in r.context)
-            yield from ((w, r.negative_kind, None) for w in r.negative)
-            yield from ((w, r.keyword_kind, None) for w in r.keywords)
-            yield from ((w, r.lead_kind, None) for w in r.lead_ins)
-            yield from ((w, r.tail_kind, None) for w in r.tails)
+            k = self._kinds[r.name]
+            for kind, words in ((k.context, r.context), (k.negative, r.negative), (k.keywords, r.keywords),
+                                (k.lead, r.lead_ins), (k.tail, r.tails)):
+                if words and kind not in done:
+                    done.add(kind)
+                    yield from ((w, kind, None) for w in words)
             if r.lexicon is not None:
                 yield from r.lexicon()
 
@@ -140,69 +210,89 @@ class Scanner:
             if unknown:
                 raise InputError(f"unknown entity {unknown[0]!r}", hint="see jazari.privacy.Entity",
                                  field="entities")
-            self._plans[key] = _Plan.of(r for r in self.recognizers if key is None or r.entity in key)
+            self._plans[key] = _Plan.of(self._patterns, (r for r in self.recognizers if key is None or r.entity in key),
+                                        self._kinds)
         return self._plans[key]
 
     def _scan_piece(self, original: str, lang: str | None, plan: _Plan, min_score: float,
                     entities: set[str] | None) -> list[Candidate]:
         """Resolved candidates of one piece, in the piece's original offsets."""
-        norm = normalize(original)
-        text = norm.text
+        norm = None
+        if original.isascii():  # nothing to normalise: every mark and odd digit is outside ASCII
+            text = original
+        else:
+            norm = normalize(original)
+            text = norm.text
+            if norm.starts is None:
+                norm = None
         if not text.strip():
             return []
-        doc = Doc(text, match_text(text), {}, lang)
+        flagged = self.prefilter.candidates(text)
+        absent = self._screened
+        if flagged is not None:
+            n = len(self._patterns)
+            if flagged and flagged[-1] >= n:
+                cut = bisect_left(flagged, n)
+                absent = absent.difference([SCREENED_FEATURES[i - n] for i in flagged[cut:]])
+                del flagged[cut:]
+        else:
+            absent = frozenset()
+        doc = Doc(text, match_text(text), {}, lang, absent)
         hits = doc.hits = self.lexicon.find(doc.match)
         candidates: list[Candidate] = []
-        run = doc.max_run()
-        todo = plan.other_patterns
-        if run:
-            todo = plan.digit_patterns[:bisect_right(plan.digit_runs, run)] + todo
-        features = doc.features
-        for pattern, best, needs, _, rec, context_kind in todo:
-            if best < min_score and (context_kind not in hits or best + rec.context_boost < min_score):
-                continue  # a dict look-up: before the feature gate, which may search the text
-            if needs:
-                if needs in _FEATURES or needs.startswith("i:"):
-                    present = features.get(needs)
-                    if not (doc.has(needs) if present is None else present):
-                        continue
-                elif needs not in text:  # a literal (`@`, `°`, `212`): `in` is cheaper than a call
-                    continue
+        rules = plan.rules
+        for i in plan.order if flagged is None else flagged:
+            rule = rules[i]
+            if rule is None:
+                continue
+            pattern, best, gates, context_kind, boost, group, validator, entity, name, context, screened = rule
+            if best < min_score and (context_kind not in hits or best + boost < min_score):
+                continue  # a dict look-up: before the gates, which may search the text
+            # the gates spare trying a pattern, unless the prefilter already said it may match: then they
+            # are checked on its first match only
+            checked = flagged is None or not screened
+            if checked and not all(map(doc.has, gates)):
+                continue
             for m in pattern.finditer(text):
-                start, end = m.span(rec.group)
+                if not checked:
+                    if not all(map(doc.has, gates)):
+                        break
+                    checked = True
+                start, end = m.span(group)
                 base = best
-                if rec.validator is not None:
-                    verdict = rec.validator(m.group(rec.group))
+                if validator is not None:
+                    verdict = validator(m.group(group))
                     if not verdict:
                         continue
                     if verdict is not True:
                         base = float(verdict)
-                score = _with_context(doc, rec, start, end, base) if rec.context or rec.negative \
-                    or rec.person_context else base
+                score = base if context is None else _with_context(doc, context, start, end, base)
                 if score >= min_score:
-                    candidates.append((start, end, score, rec.entity.value, rec.name))
-        phrases: list[Candidate] = []
-        for kind, rec in plan.keywords:
-            for start, end, _ in hits.get(kind, ()):
-                first, last = _phrase(doc, rec, start, end)
-                score = _with_context(doc, rec, start, end, rec.score)
-                if (first < start or last > end) and score < rec.score + rec.context_boost:
-                    score += rec.context_boost  # `atteint de` cancer, مسيحي `الديانة`: about a person
-                phrases.append((first, last, min(score, 1.0), rec.entity.value, rec.name))
-        candidates.extend(c for c in _merge_phrases(text, phrases) if c[2] >= min_score)
-        for rec in plan.finders:
+                    candidates.append((start, end, score, entity, name))
+        if not plan.keyword_kinds.isdisjoint(hits):
+            phrases: list[Candidate] = []
+            for kind, rec, kinds, context, entity in plan.keywords:
+                for start, end, _ in hits.get(kind, ()):
+                    first, last = _phrase(doc, kinds, start, end)
+                    score = rec.score if context is None else _with_context(doc, context, start, end, rec.score)
+                    if (first < start or last > end) and score < rec.score + rec.context_boost:
+                        score += rec.context_boost  # `atteint de` cancer, مسيحي `الديانة`: about a person
+                    phrases.append((first, last, min(score, 1.0), entity, rec.name))
+            candidates.extend(c for c in _merge_phrases(text, phrases) if c[2] >= min_score)
+        for rec, entity in plan.finders:
             for start, end, score in rec.finder(doc, rec):  # type: ignore[misc]
                 if score >= min_score and end > start:
-                    candidates.append((start, end, min(score, 1.0), rec.entity.value, rec.name))
+                    candidates.append((start, end, min(score, 1.0), entity, rec.name))
         if self.ner and lang in (None, "fr") and (entities is None or Entity.PERSON in entities):
             from jazari.privacy.recognizers.names import spacy_people
 
             candidates.extend((s, e, sc, Entity.PERSON.value, _SPACY) for s, e, sc in spacy_people(text)
                               if sc >= min_score)
-        resolved = resolve_overlaps(_drop_names_in_addresses(candidates))
-        if norm.starts is None:
-            return resolved
-        return [(*norm.span(s, e), sc, ent, name) for s, e, sc, ent, name in resolved]
+        if len(candidates) > 1:
+            candidates = resolve_overlaps(_drop_names_in_addresses(candidates))
+        if norm is None:
+            return candidates
+        return [(*norm.span(s, e), sc, ent, name) for s, e, sc, ent, name in candidates]
 
     @staticmethod
     def _findings(text: str, offset: int, candidates: list[Candidate]) -> list[Finding]:
@@ -212,14 +302,14 @@ class Scanner:
         ]
 
 
-def _with_context(doc: Doc, rec: Recognizer, start: int, end: int, base: float) -> float:
+def _with_context(doc: Doc, context: _Context, start: int, end: int, base: float) -> float:
+    ctx, neg, before, after, clause, boost, penalty, person = context
     score = base
-    before, after = rec.window
-    if ((rec.context and doc.near(f"ctx:{rec.name}", start, end, before, after, rec.clause))
-            or (rec.person_context and doc.near_person(start, end, before, after))):
-        score += rec.context_boost
-    if rec.negative and doc.near(f"neg:{rec.name}", start, end, before, after, rec.clause):
-        score -= rec.negative_penalty
+    if (ctx and doc.near(ctx, start, end, before, after, clause)) \
+            or (person and doc.near_person(start, end, before, after)):
+        score += boost
+    if neg and doc.near(neg, start, end, before, after, clause):
+        score -= penalty
     return min(score, 1.0)
 
 
@@ -228,17 +318,17 @@ _PHRASE_GAP = re.compile(
 )
 
 
-def _phrase(doc: Doc, rec: Recognizer, start: int, end: int) -> tuple[int, int]:
+def _phrase(doc: Doc, kinds: _Kinds, start: int, end: int) -> tuple[int, int]:
     """Extend a keyword hit over an adjacent lead-in before it and a tail after it."""
     text = doc.text
-    if rec.lead_ins:
-        for s, e, _ in doc.hits.get(rec.lead_kind, ()):
+    if kinds.lead:
+        for s, e, _ in doc.hits.get(kinds.lead, ()):
             if s < start and start - 8 <= e <= start and _PHRASE_GAP.fullmatch(text, e, start):
                 start = s
                 break
-    if rec.tails:
+    if kinds.tail:
         best = end
-        for s, e, _ in doc.hits.get(rec.tail_kind, ()):
+        for s, e, _ in doc.hits.get(kinds.tail, ()):
             if end <= s <= end + 8 and e > best and _PHRASE_GAP.fullmatch(text, end, s):
                 best = e
         end = best

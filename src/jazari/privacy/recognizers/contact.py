@@ -88,8 +88,10 @@ IPV6 = Recognizer(
     name="ipv6",
     entity=Entity.IP,
     patterns=(
+        # a colon among the first five characters, as in every IPv6 address (groups have four digits at
+        # most): the pattern says so itself, so that a prefilter does not take every hex word for one
         Pattern(lead("[0-9A-Fa-f:]", r"[\w:.]")
-                + r"[0-9A-Fa-f:]{1,38}(?:[0-9]{1,3}(?:\.[0-9]{1,3}){3})?(?![\w:]|\.[0-9A-Fa-f])",
+                + r"[0-9A-Fa-f]{0,3}:[0-9A-Fa-f:]{0,37}(?:[0-9]{1,3}(?:\.[0-9]{1,3}){3})?(?![\w:]|\.[0-9A-Fa-f])",
                 0.8),
     ),
     validator=valid_ipv6,

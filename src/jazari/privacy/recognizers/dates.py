@@ -49,7 +49,7 @@ def parse_date(value: str) -> dt.date | None:
     """The calendar date written in `value` (d/m/y, y-m-d or day month-name year), if it exists."""
     text = value.lower().strip()
     iso = _ISO.fullmatch(text)
-    month_first = _MONTH_FIRST.fullmatch(text)
+    month_first = None if iso else _MONTH_FIRST.fullmatch(text)
     if iso:
         y, m, d = (int(g) for g in iso.groups())
     elif month_first and month_first.group(1) in MONTHS:

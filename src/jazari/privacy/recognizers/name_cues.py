@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 WEAK, STRONG, ABBREVIATION, SELF = 1, 2, 3, 4
 
@@ -113,6 +114,7 @@ _VOWELS = re.compile(r"[aeiouyàâäéèêëïîôöùûü23]")
 _DOUBLES = re.compile(r"(.)\1+")
 
 
+@lru_cache(maxsize=1 << 14)  # the same words come back text after text
 def arabizi_skeleton(word: str) -> str:
     """The consonant skeleton of a Latin or Arabizi spelling: `m7mmd` and `Mohammed` both give `mhmd`."""
     low = word.lower()

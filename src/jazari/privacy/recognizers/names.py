@@ -28,8 +28,7 @@ from jazari.privacy.recognizers.name_cues import (
 )
 
 GIVEN, FAMILY, PARTICLE = "name:given", "name:family", "name:particle"
-_ARABIC = re.compile("[\u0621-\u064a]")
-_LATIN_WORD = re.compile(r"[ \t]{1,2}|-")
+_BLANKS = frozenset({" ", "\t"})
 _NEXT_LATIN = re.compile(
     r"[ \t]{1,2}([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿA-ZÀ-ÖØ-Þ'’2-9]{1,24}(?:-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{1,20})?"
     r"|[2-9](?=[0-9]{0,2}[a-z])[a-z2-9]{2,20})(?![\w])"
@@ -117,32 +116,33 @@ def name_lexicon() -> Iterator[tuple[str, str, Any]]:
 
 def find_names(doc: Doc, recognizer: Recognizer) -> Iterable[Span]:
     """Person names: gazetteer groups, scored by ambiguity, neighbours and cues."""
+    text, hits = doc.text, doc.hits
     tokens = _tokens(doc)
-    cues = [(s, e, v) for s, e, v in doc.kind("name:cue") if _cue_ok(doc.text, s, e, v)]
+    cues = [c for c in hits.get("name:cue", ()) if c[2] != ABBREVIATION or _cue_ok(text, *c)]
     if not tokens and not cues:
         return []
-    text = doc.text
-    streets = {e for _, e, _ in doc.kind("addr:street")}
-    places = [(s, e) for s, e, _ in doc.kind("addr:city")]
+    streets = {e for _, e, _ in hits.get("addr:street", ())}
+    places = [(s, e) for s, e, _ in hits.get("addr:city", ())]
     cities = {s for s, _ in places}
-    cues = [c for c in cues if not any(s < c[0] and c[1] <= e for s, e in places)]  # أوطاط الحاج
+    if places and cues:
+        cues = [c for c in cues if not any(s < c[0] and c[1] <= e for s, e in places)]  # أوطاط الحاج
     announced: dict[int, int] = {}
     for _, cue_end, strength in cues:
         gap = (_AFTER_ABBREVIATION if strength == ABBREVIATION else _AFTER_CUE).match(text, cue_end)
         at = gap.end() if gap else cue_end
         announced[at] = max(announced.get(at, 0), strength)
-    cue_spans = {(s, e) for s, e, _ in cues}
-    tokens = [t for i, t in enumerate(tokens) if not _cue_before_name(t, tokens[i + 1:i + 2], cue_spans)]
+    if cues and tokens:
+        cue_spans = {(s, e) for s, e, _ in cues}
+        tokens = [t for i, t in enumerate(tokens) if not _cue_before_name(t, tokens[i + 1:i + 2], cue_spans)]
     spans: list[Span] = []
-    for start, end, parts in _groups(text, tokens):
-        if _after_street(text, start, streets):
+    for start, end, first, names, strong in _groups(text, tokens):
+        if streets and _after_street(text, start, streets):
             continue
-        score = _score(text, (start, end, parts))
+        score = _score(text, start, end, names, strong)
         strength = announced.pop(start, 0)
-        if strength not in (STRONG, ABBREVIATION) and _is_place(text, start, end, places):
+        if places and strength not in (STRONG, ABBREVIATION) and _is_place(text, start, end, places):
             continue
         if strength:
-            strong = any(not amb for kind, amb in parts if kind != PARTICLE)
             if strength in (STRONG, ABBREVIATION):
                 score = max(score, 0.85)
             elif strength == SELF or strong:
@@ -150,7 +150,7 @@ def find_names(doc: Doc, recognizer: Recognizer) -> Iterable[Span]:
         extended = _extend(text, end, cities, loose=score >= 0.6)
         if extended > end:
             score = max(score, 0.6)
-        spans.append((_extend_left(text, start, parts), extended, score))
+        spans.append((_extend_left(text, start) if first == GIVEN else start, extended, score))
     for at, strength in announced.items():
         if strength in (STRONG, ABBREVIATION):
             found = _unknown_after_cue(text, at, cities)
@@ -170,27 +170,37 @@ def _is_place(text: str, start: int, end: int, places: list[tuple[int, int]]) ->
     return False
 
 
-def _cue_before_name(token: tuple[int, int, str, bool], following: list[tuple[int, int, str, bool]],
-                     cue_spans: set[tuple[int, int]]) -> bool:
+Token = tuple[int, int, str, bool]
+
+
+def _cue_before_name(token: Token, following: list[Token], cue_spans: set[tuple[int, int]]) -> bool:
     """Whether a name token is really a cue announcing the next name (`باسم سناء`: in the name of)."""
     return (token[0], token[1]) in cue_spans and bool(following) and following[0][0] - token[1] <= 2
 
 
-def _tokens(doc: Doc) -> list[tuple[int, int, str, bool]]:
-    tokens = [(s, e, GIVEN, amb) for s, e, amb in doc.kind(GIVEN)]
-    tokens += [(s, e, FAMILY, amb) for s, e, amb in doc.kind(FAMILY)]
-    tokens += [(s, e, PARTICLE, False) for s, e, _ in doc.kind(PARTICLE)]
+def _token_order(token: Token) -> tuple[int, int, bool]:
+    return token[0], -token[1], token[2] == PARTICLE
+
+
+def _tokens(doc: Doc) -> list[Token]:
+    hits = doc.hits
+    tokens = [(s, e, GIVEN, amb) for s, e, amb in hits.get(GIVEN, ())]
+    if FAMILY in hits:
+        tokens += [(s, e, FAMILY, amb) for s, e, amb in hits[FAMILY]]
+    if PARTICLE in hits:
+        tokens += [(s, e, PARTICLE, False) for s, e, _ in hits[PARTICLE]]
     if doc.has("arabizi"):
         skeletons = gazetteer().skeletons
         for m in _ARABIZI.finditer(doc.match):
             if arabizi_skeleton(m.group()) in skeletons:
                 tokens.append((m.start(), m.end(), GIVEN, False))
-    tokens.sort(key=lambda t: (t[0], -t[1], t[2] == PARTICLE))
-    kept: list[tuple[int, int, str, bool]] = []
-    for token in tokens:
-        if kept and token[0] < kept[-1][1]:
-            continue
-        kept.append(token)
+    if len(tokens) < 2:
+        return tokens
+    tokens.sort(key=_token_order)
+    kept: list[Token] = [tokens[0]]
+    for token in tokens[1:]:
+        if token[0] >= kept[-1][1]:
+            kept.append(token)
     return kept
 
 
@@ -201,54 +211,56 @@ def _cue_ok(text: str, start: int, end: int, strength: int) -> bool:
     return text[start].isupper() and (end - start > 1 or text[end:end + 1] == ".")
 
 
-Group = tuple[int, int, list[tuple[str, bool]]]
+# a name: (start, end, kind of its first token, how many names, how many unambiguous ones)
+Group = tuple[int, int, str, int, int]
+# what may separate two parts of one name: one or two spaces or tabs, or a hyphen
+_GAPS = frozenset({" ", "\t", "  ", " \t", "\t ", "\t\t", "-"})
 
 
-def _groups(text: str, tokens: list[tuple[int, int, str, bool]]) -> list[Group]:
+def _groups(text: str, tokens: list[Token]) -> list[Group]:
     """Adjacent name tokens of one case class (Arabic, Capitalised, lower case) as one name."""
     groups: list[Group] = []
-    current: list[tuple[int, int, str, bool]] = []
+    current: list[Token] = []
     kind = ""
-    for token in tokens + [(-1, -1, "", False)]:
-        cls = _case_class(text, token[0]) if token[0] >= 0 else ""
-        if (current and token[0] >= 0 and len(current) < _MAX_PARTS
-                and _LATIN_WORD.fullmatch(text[current[-1][1]:token[0]] or "x")
+    for token in tokens:
+        start = token[0]
+        char = text[start]
+        cls = "ar" if "\u0600" <= char <= "\u06ff" else "any" if char.isdigit() else "up" if char.isupper() else "low"
+        if (current and len(current) < _MAX_PARTS and text[current[-1][1]:start] in _GAPS
                 and (token[2] == PARTICLE or kind in ("", "any") or cls in (kind, "any"))):
             current.append(token)
             if token[2] != PARTICLE and kind in ("", "any"):
                 kind = cls
             continue
-        while current and current[-1][2] == PARTICLE:
-            current.pop()
-        if current and any(t[2] != PARTICLE for t in current):
-            parts = [(t[2], t[3] and t[2] != PARTICLE) for t in current]
-            groups.append((current[0][0], current[-1][1], parts))
-        current = [token] if token[0] >= 0 else []
+        if current:
+            _close(current, groups)
+        current = [token]
         kind = cls if token[2] != PARTICLE else ""
+    if current:
+        _close(current, groups)
     return groups
 
 
-def _case_class(text: str, start: int) -> str:
-    char = text[start]
-    if "\u0600" <= char <= "\u06ff":
-        return "ar"
-    if char.isdigit():
-        return "any"  # Arabizi: 3aicha, 7amza
-    return "up" if char.isupper() else "low"
+def _close(current: list[Token], groups: list[Group]) -> None:
+    """Add the name of `current` tokens to `groups`: trailing particles dropped, one name at least."""
+    while current and current[-1][2] == PARTICLE:
+        current.pop()
+    names = strong = 0
+    for _, _, kind, amb in current:
+        if kind != PARTICLE:
+            names += 1
+            strong += not amb
+    if names:
+        groups.append((current[0][0], current[-1][1], current[0][2], names, strong))
 
 
-def _score(text: str, group: tuple[int, int, list[tuple[str, bool]]]) -> float:
-    start, end, parts = group
-    names = [(kind, amb) for kind, amb in parts if kind != PARTICLE]
-    if not names:
-        return 0.0
-    strong = sum(1 for _, amb in names if not amb)
-    arabic = _ARABIC.match(text, start) is not None
-    if strong and (len(names) >= 2 or " " in text[start:end]):
+def _score(text: str, start: int, end: int, names: int, strong: int) -> float:
+    arabic = "\u0621" <= text[start] <= "\u064a"
+    if strong and (names >= 2 or text.find(" ", start, end) >= 0):
         return 0.8
     if strong:
         return 0.65 if arabic or text[start].isupper() or text[start].isdigit() else 0.55
-    if len(names) >= 2:
+    if names >= 2:
         return 0.55
     if arabic:
         if not text.startswith("ال", start):
@@ -274,6 +286,8 @@ def _extend(text: str, end: int, cities: set[int], *, loose: bool) -> int:
     when the name is sure enough, any capitalised word, `El X`, `آيت X`, `بن X`, `أو...`."""
     after_particle = False
     for _ in range(2):
+        if text[end:end + 1] not in _BLANKS:
+            break  # both words below start with a space or a tab
         m = _NEXT_LATIN.match(text, end)
         if m and m.group(1) not in LATIN_STOP and m.start(1) not in cities:
             word = m.group(1)
@@ -302,10 +316,13 @@ def _extend(text: str, end: int, cities: set[int], *, loose: bool) -> int:
     return end
 
 
-def _extend_left(text: str, start: int, parts: list[tuple[str, bool]]) -> int:
+def _extend_left(text: str, start: int) -> int:
     """Take an upper-case unknown family name written first (`KADIRI Youssef`)."""
-    if not parts or parts[0][0] != GIVEN:
-        return start
+    j = start
+    while j > 0 and start - j < 3 and text[j - 1] in " \t\n":
+        j -= 1
+    if j == start or j == 0 or not ("A" <= text[j - 1] <= "Z" or text[j - 1] in "'’-"):
+        return start  # no capital just before: the search below cannot match
     m = _PREV_LATIN_CAPS.search(text, max(0, start - 30), start)
     if m and m.group(1).title() not in LATIN_STOP and m.group(1) not in LATIN_STOP:
         return m.start(1)

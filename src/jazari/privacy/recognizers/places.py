@@ -62,8 +62,10 @@ _GPS_START = r"(?=[-−0-9NSEWO])(?<![\w.-])"
 _GPS_END = r"(?!\w|\.[0-9])"  # a sentence may end right after the pair (`..., -13.2033.`)
 _PAIR_SEP = r"(?:[ ]{0,2}[,;/،][ ]{0,2}|[ ]{1,2}|\t)"
 _NS, _EW = r"(?:[NS][ ]?)?", r"(?:[EWO][ ]?)?"
-_LAT_WORD = r"(?:(?i:lat(?:itude)?\.?)|خط العرض|العرض)"
-_LON_WORD = r"(?:(?i:lo?ng?(?:itude)?\.?)|خط الطول|الطول)"
+# case-blind by hand (`[Iiİı]` is what `(?i:i)` takes), so that the scanner's prefilter reads them as `re` does
+_ITUDE = "[Iiİı][Tt][Uu][Dd][Ee]"
+_LAT_WORD = rf"(?:[Ll][Aa][Tt](?:{_ITUDE})?\.?|خط العرض|العرض)"
+_LON_WORD = rf"(?:[Ll][Oo]?[Nn][Gg]?(?:{_ITUDE})?\.?|خط الطول|الطول)"
 _GPS_CONTEXT = (
     "gps", "coordonnées", "coordonnees", "coordonnées gps", "position", "localisation", "latitude",
     "longitude", "location", "coordinates", "maps", "google maps", "موقع", "الموقع", "إحداثيات",
