@@ -118,7 +118,7 @@ def _mount_tmpfs(path: Path, options: str) -> bool:
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="mounting a small disk needs root (CI runs as root)")
-@pytest.mark.parametrize("options,message", [("size=512k", "no space left"), ("ro", "permission denied")])
+@pytest.mark.parametrize("options,message", [("size=256k", "no space left"), ("ro", "permission denied")])
 def test_full_or_read_only_lake(tmp_path: Path, database_url: str, options: str, message: str) -> None:
     home = tmp_path / "home"
     with jazari.open(home, database_url=database_url) as jz:

@@ -136,3 +136,33 @@ def test_header_only_file_gives_an_empty_version(jz, tmp_path: Path) -> None:
     result = jz.ingest(path, "hcp/empty")
     assert result["rows_written"] == 0
     assert jz.load("hcp/empty").schema.names == ["code", "nom"]
+
+
+@pytest.mark.parametrize("set_aside_rows", [3, 50_000])
+def test_bad_rows_of_many_batches_all_reach_quarantine(tmp_path: Path, database_url: str,
+                                                       monkeypatch: pytest.MonkeyPatch, set_aside_rows: int) -> None:
+    """Rows with findings are made quarantine records a few batches at a time: none is lost or
+    misnumbered, whether they are flushed often (3 rows) or once at the end."""
+    import jazari
+    from jazari.factory import pipeline
+
+    monkeypatch.setattr(pipeline, "SET_ASIDE_ROWS", set_aside_rows)
+    rows = [[f"{i:05d}", str(i) if i % 97 else f"n{i}", f"{i % 28 + 1:02d}/02/2024"] for i in range(5_000)]
+    rows[4_321][2] = "31/02/2024"  # two findings in one row, in another batch than most
+    rows[4_321][1] = "x"
+    path = write_csv(tmp_path / "many.csv", ["code", "n", "jour"], rows)
+    schema = tmp_path / "schema.json"
+    schema.write_text(json.dumps({"fields": [{"name": "code", "type": "string"}, {"name": "n", "type": "integer"},
+                                             {"name": "jour", "type": "date", "format": "%d/%m/%Y"}]}))
+    node = jazari.open(tmp_path / "home", database_url=database_url, env="test", batch_rows=400)
+    try:
+        result = node.ingest(path, "hcp/many", schema=schema)
+        bad = sorted({i for i in range(5_000) if i % 97 == 0} | {4_321})
+        assert result["rows_quarantined"] == len(bad) and result["rows_written"] == 5_000 - len(bad)
+        quarantined = node.quarantine("hcp/many", limit=1_000)["rows"]
+        assert sorted({r["_row"] for r in quarantined}) == [i + 2 for i in bad]  # line numbers, header is line 1
+        assert {r["column"] for r in quarantined if r["_row"] == 4_323} == {"n", "jour"}
+        report = node.version("hcp/many")["validation"]
+        assert report["rows_with_findings"] == len(bad) and report["findings_count"] == len(bad) + 1
+    finally:
+        node.close()

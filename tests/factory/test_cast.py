@@ -204,8 +204,9 @@ _text = st.one_of(
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(_text, min_size=1, max_size=20),
-       st.sampled_from([("integer", ".", ""), ("integer", ".", " "), ("number", ".", ""), ("number", ",", " "),
-                        ("number", ",", "."), ("number", ".", ","), ("year", ".", "")]))
+       st.sampled_from([("integer", ".", ""), ("integer", ".", " "), ("integer", ",", "."), ("number", ".", ""),
+                        ("number", ",", ""), ("number", ",", " "), ("number", ",", "."), ("number", ".", ","),
+                        ("year", ".", "")]))
 def test_fast_path_equals_the_sql_reference(values: list[str], option: tuple[str, str, str]) -> None:
     kind, dec, group = option
     field = {"name": "x", "type": kind}
@@ -214,3 +215,20 @@ def test_fast_path_equals_the_sql_reference(values: list[str], option: tuple[str
     if group:
         field["groupChar"] = group
     cast({"fields": [field], "missingValues": ["", "NA"]}, batch(x=values))
+
+
+_iso = st.one_of(
+    st.datetimes(min_value=dt.datetime(1, 1, 1), max_value=dt.datetime(9999, 12, 31)).flatmap(
+        lambda d: st.sampled_from([d.date().isoformat(), d.isoformat(sep="T", timespec="minutes"),
+                                   d.isoformat(sep=" ", timespec="seconds"), d.isoformat(timespec="microseconds"),
+                                   d.isoformat(timespec="hours"), d.isoformat(timespec="seconds") + "Z",
+                                   d.isoformat(timespec="seconds") + "+01:00"])),
+    st.text(alphabet="0123456789-T :.Z+,", min_size=8, max_size=27),
+    st.sampled_from(["", "NA", "2024-02-30", "2024-01-02T24:00", " 2024-01-02 ", "2024-01-02T10:11:12.1234567"]),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_iso, min_size=1, max_size=20))
+def test_datetime_fast_path_equals_the_sql_reference(values: list[str]) -> None:
+    cast({"fields": [{"name": "x", "type": "datetime"}], "missingValues": ["", "NA"]}, batch(x=values))

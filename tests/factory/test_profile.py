@@ -242,6 +242,27 @@ def test_big_data_path_uses_approximations(tmp_path: Path, monkeypatch: pytest.M
     assert n.quantiles["p50"] == pytest.approx(statistics.median(range(len(words))), rel=0.05)
 
 
+def test_big_data_quantiles_come_from_a_uniform_sample(tmp_path: Path) -> None:
+    """On sorted data (as ids, dates of entry are), the quartiles stay within 2% of the exact ones;
+    a column with few values among many rows gets them all (the sample grows), so exact quartiles;
+    infinities are left out of a float's quartiles."""
+    n = 300_000
+    sparse = [i if i < 500 else None for i in range(n)]
+    floats = [float("inf") if i % 3 == 0 else float(i) for i in range(n)]
+    relation = write(tmp_path, pa.table({"id": list(range(n)), "sparse": sparse, "f": floats}))
+    p = profile_relation(duckdb.connect(), relation, exact_distinct_limit=1_000)
+    assert not p.exact
+    exact = statistics.quantiles(range(n), n=4, method="inclusive")
+    got = p.column("id").quantiles or {}
+    for name, want in zip(("p25", "p50", "p75"), exact, strict=True):
+        assert abs(got[name] - want) <= 0.02 * n
+    assert p.column("sparse").quantiles == pytest.approx(
+        dict(zip(("p25", "p50", "p75"), statistics.quantiles(range(500), n=4, method="inclusive"), strict=True)))
+    finite = p.column("f").quantiles or {}
+    assert all(math.isfinite(v) and 0 <= v < n for v in finite.values())
+    assert p.column("f").non_finite == n // 3
+
+
 def test_registered_arrow_dataset(tmp_path: Path) -> None:
     write(tmp_path, pa.table({"a": [1, 2, 2], "b": ["x", "y", None]}))
     con = duckdb.connect()

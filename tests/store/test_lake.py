@@ -52,3 +52,24 @@ def test_rollback_undoes_unpublished_commits(tmp_path: Path) -> None:
     latest = Lake.latest(table)
     assert latest is not None and Lake.dataset(table, latest).count_rows() == 10
     assert Lake.rollback_to(table, None) is True and not table.exists()
+
+
+def test_only_few_valued_columns_get_a_dictionary(tmp_path: Path) -> None:
+    """Columns of codes or free text are written plain (a dictionary there only costs time), so are
+    nested ones; columns with few values keep one; a tiny table keeps Parquet's default (all)."""
+    import pyarrow.parquet as pq
+
+    n = 20_000
+    schema = pa.schema([("code", pa.string()), ("ville", pa.string()), ("age", pa.int64()),
+                        ("tags", pa.list_(pa.string()))])
+    batch = pa.record_batch([pa.array([f"{i:07d}" for i in range(n)]), pa.array(["طنجة", "فاس"] * (n // 2)),
+                             pa.array([i % 90 for i in range(n)]), pa.array([["a"]] * n)], schema=schema)
+    table = tmp_path / "t"
+    version = Lake.write(table, pa.RecordBatchReader.from_batches(schema, [batch]), mode="replace", metadata={})
+    meta = pq.ParquetFile(Lake.files(table, version)[0]).metadata.row_group(0)
+    with_dictionary = {meta.column(i).path_in_schema: meta.column(i).has_dictionary_page for i in range(meta.num_columns)}
+    assert with_dictionary == {"code": False, "ville": True, "age": True, "tags.list.element": False}
+    assert Lake.dataset(table, version).to_table().equals(pa.Table.from_batches([batch]))
+    small = Lake.write(tmp_path / "s", _reader(10, batch=10), mode="replace", metadata={})
+    meta = pq.ParquetFile(Lake.files(tmp_path / "s", small)[0]).metadata.row_group(0)
+    assert all(meta.column(i).has_dictionary_page for i in range(meta.num_columns))

@@ -56,10 +56,18 @@ def _fast_number(f: Field, v: pa.Array) -> pa.Array:
 
 
 def _optimistic(f: Field, raw: pa.Array, missing: pa.Array) -> pa.Array | None:
-    """A plain integer or number column (no group, `.` decimal) cast in one go; None if any value
-    is not plain. Guarded so Arrow accepts exactly what the reference does: integers only when all
-    digits (Arrow also reads `0x10`), numbers without `nan(...)`; spaces, `+5`, `1_0` fail."""
+    """A bare integer or number column cast in one go (its group characters removed, its decimal
+    character made a `.`, as the reference does); None if any value is not plain. Guarded so Arrow
+    accepts exactly what the reference does: integers only when all digits (Arrow also reads `0x10`),
+    numbers without `nan(...)`, no `.` when it is neither the decimal nor the group character;
+    spaces other than the group, `+5`, `1_0` fail."""
     x = pc.if_else(pc.is_in(raw, value_set=missing), _NULL_TEXT, raw)
+    if f.group:
+        x = pc.replace_substring(x, f.group, "")
+    if f.decimal != ".":
+        if f.group != "." and pc.any(pc.match_substring(x, ".")).as_py():
+            return None  # the reference refuses these values: let it say so
+        x = pc.replace_substring(x, f.decimal, ".")
     if f.kind == "integer" and pc.all(pc.ascii_is_decimal(x)).as_py() is False:
         return None
     try:
@@ -86,6 +94,12 @@ def _fast(f: Field, v: pa.Array) -> tuple[pa.Array, bool] | None:
     if kind in ("integer", "number", "year") and f.bare:
         return _fast_number(f, v), kind != "year"
     if kind == "datetime" and f.fmt == "default":
+        try:  # Arrow reads the forms of _ISO_FAST and, beyond them, only `YYYY-MM-DDThh` (13 characters)
+            whole = pc.cast(v, pa.timestamp("us"))
+            if not pc.any(pc.equal(pc.binary_length(v), 13)).as_py():
+                return whole, False
+        except pa.ArrowInvalid:
+            pass
         ok = pc.match_substring_regex(v, _ISO_FAST)
         try:  # Arrow's ISO parser is strict but raises: any invalid date sends the column to SQL
             return pc.cast(pc.if_else(ok, v, _NULL_TEXT), pa.timestamp("us")), True
@@ -143,7 +157,7 @@ def cast_batch(config: CastConfig, batch: pa.RecordBatch) -> pa.RecordBatch:
                 slow.append((i, f, col, None))
             continue
         raw = col if col.type == pa.string() else col.cast(pa.string())
-        if f.kind in ("integer", "number") and f.bare and not f.group and f.decimal == ".":
+        if f.kind in ("integer", "number") and f.bare:
             optimistic = _optimistic(f, raw, missing)
             if optimistic is not None:
                 typed[i] = optimistic
