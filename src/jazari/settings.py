@@ -72,9 +72,21 @@ class Settings(BaseSettings):
     signin_max_failures_address: int = Field(
         default=20, ge=1, description="Failed sign-ins per client address in 15 minutes before a pause."
     )
+    report_threshold: int = Field(
+        default=3, ge=2, description="Distinct people (weighted) whose reports hide a content until a moderator decides."
+    )
+    report_threshold_personal_data: int = Field(
+        default=2, ge=2, description="The same for reports of exposed personal data (never below 2: nobody hides alone)."
+    )
+    reports_per_hour: int = Field(default=20, ge=1, description="Reports one person may make in an hour.")
     redis_url: str | None = Field(default=None, description="Redis URL for the job queue (server).")
     host: str = Field(default="127.0.0.1", description="Address `jazari serve` listens on.")
     port: int = Field(default=8000, description="Port `jazari serve` listens on.")
+    public_url: str | None = Field(
+        default=None, pattern=r"^https?://[^\s<>\"]+$",
+        description="Address users reach the node at, for links written outside a request (data cards, "
+        "datapackage.json from the CLI) [http://HOST:PORT].",
+    )
 
     @field_validator("home", mode="after")
     @classmethod
@@ -100,6 +112,11 @@ class Settings(BaseSettings):
     def url(self) -> str:
         """The metadata database URL actually used."""
         return self.database_url or f"sqlite:///{self.home / 'jazari.db'}"
+
+    @property
+    def base_url(self) -> str:
+        """Where users reach the node: `public_url`, else `http://host:port`."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def lake_dir(self) -> Path:

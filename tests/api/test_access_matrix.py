@@ -106,6 +106,10 @@ def node(tmp_path: Path, database_url: str):
     # an unlisted dataset cannot be found, so not requested: its steward names the grantee
     jz.grant_access("hcp/d-unlisted", USERS["grantee"][0], purpose="named by the steward", days=30,
                     actor=accounts.actor("karim@hcp.ma"))
+    # campaign 1: the members of hcp label the rows of hcp/d-institute (its `label` column holds the canary)
+    jz.create_campaign({"title": "labels", "type": "classify", "dataset": "hcp/d-institute", "fields": ["label"],
+                        "key_field": "code", "labels": ["yes", "no"], "contributors": "institute",
+                        "instructions": {"fr": "Oui ou non ?"}, "gold_rate": 0})
     with jz.db.engine.begin() as conn:
         conn.execute(sa.text("UPDATE grants SET expires_at = :t WHERE user_id = (SELECT id FROM users "
                              "WHERE email = 'hamid@um5.ma')"), {"t": utcnow() - timedelta(minutes=1)})
@@ -133,7 +137,9 @@ def rights_snapshot(jz) -> str:
         "SELECT slug FROM institutes ORDER BY slug",
         "SELECT dataset_id, number FROM versions ORDER BY dataset_id, number",
     ]
-    optional = ["SELECT dataset_id, controller, retention_days FROM register_entries ORDER BY dataset_id"]
+    optional = ["SELECT dataset_id, controller, retention_days FROM register_entries ORDER BY dataset_id",
+                "SELECT name, hidden, description_hidden FROM datasets ORDER BY name",  # moderation hides
+                "SELECT id, state FROM moderated_contents ORDER BY id", "SELECT id, status FROM campaigns ORDER BY id"]
     with jz.db.engine.connect() as conn:
         parts = [str(conn.execute(sa.text(q)).all()) for q in queries + optional]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
@@ -296,3 +302,95 @@ def test_tokens_are_compared_in_constant_time(node, monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(deps.hmac, "compare_digest", spy)
     client.get("/api/v1/me", headers={"authorization": "Bearer an-admin-token-123450"})
     assert calls, "the admin token was not compared with hmac.compare_digest"
+
+
+# Campaign 1 is open to the members of hcp (issue 6): they receive its items (rows of d-institute) and
+# answer; the owner's stewards and administrators follow it; nobody else learns it exists.
+EXPECT_CONTRIBUTE = {"viewer", "contributor", "steward", "admin"}
+EXPECT_FOLLOW = {"steward", "admin"}
+
+
+def test_campaign_routes_follow_the_issue(node) -> None:
+    _jz, client, headers = node
+    problems: list[str] = []
+    for role in ROLES:
+        item = client.get("/api/v1/campaigns/1/next", headers=headers[role])
+        may = role in EXPECT_CONTRIBUTE
+        row = item.json().get("item") if item.status_code == 200 else None
+        if may != (item.status_code == 200) or (may and (row or {}).get("payload", {}).get("label") is None):
+            problems.append(f"{role} next: {item.status_code} {item.text[:120]}")
+        if not may:
+            check_refusal(item, role, f"{role} next", problems)
+            if canary("d-institute") in item.text:
+                problems.append(f"{role} next: leaked a row value")
+        status = client.get("/api/v1/campaigns/1/status", headers=headers[role])
+        if (role in EXPECT_FOLLOW) != (status.status_code == 200):
+            problems.append(f"{role} status: {status.status_code}")
+        listed = client.get("/api/v1/campaigns", headers=headers[role])
+        if role != "revoked_token" and (1 in [c["id"] for c in listed.json()]) != may:
+            problems.append(f"{role} list: campaign 1 listed={not may}")
+        if may:
+            answer = client.post("/api/v1/campaigns/1/answers", headers=headers[role],
+                                 json={"item": item.json()["item"]["id"], "value": "yes", "answer_id": "m-1"})
+            if answer.status_code != 201:
+                problems.append(f"{role} answer: {answer.status_code} {answer.text[:120]}")
+        queue = client.get("/api/v1/reports", headers=headers[role])
+        if queue.status_code == 200 and queue.json():
+            problems.append(f"{role} reports: sees a queue with nothing reported")
+    assert not problems, "\n".join(problems)
+
+
+def web_routes() -> list[str]:
+    """The web pages (not in the OpenAPI document) that take no id but the institute and dataset names."""
+    from fastapi.routing import APIRoute
+
+    from jazari.web import auth, dataset, front, governance, pages, upload
+
+    routers = (auth.router, dataset.router, front.router, governance.router, pages.router, upload.router)
+    return sorted({r.path for router in routers for r in router.routes
+                   if isinstance(r, APIRoute) and "GET" in r.methods
+                   and "{name}" in r.path and not re.search(r"\{(?!institute|name)\w+\}", r.path)})
+
+
+WEB_VARIANTS = [  # the parameters that make a page read more: quarantine, a diff, a filter, a sort
+    ({}, {}), ({}, {"hx-request": "true", "hx-target": "tabpanel"}),
+    ({"quarantine": "true", "version": "1"}, {}), ({"a": "1", "b": "1"}, {}),
+    ({"sort": "label", "filter": "label:CANARY"}, {"hx-request": "true", "hx-target": "tabpanel"}),
+]
+
+
+def test_no_web_page_leaks_to_anyone_not_allowed(node) -> None:
+    """The same rules over the web pages: every tab of the dataset page, as a page and as an htmx
+    panel, with the parameters that read more, the SQL console, the home, the lists and the institute."""
+    jz, client, headers = node
+    problems: list[str] = []
+    pages = web_routes()
+    assert "/datasets/{institute}/{name}/data" in pages and "/datasets/{institute}/{name}/profile" in pages
+    for role in ROLES:
+        for name, level in DATASETS.items():
+            may_read, may_see = expect_read(role, level), expect_see(role, name)
+            for path in pages:
+                url = path.replace("{institute}", "hcp").replace("{name}", name)
+                for params, extra in WEB_VARIANTS:
+                    response = client.get(url, params=params, headers={**headers[role], **extra})
+                    where = f"{role} GET {url} {params} {extra and 'panel'} ({name}, {level})"
+                    if not may_read and canary(name) in response.text:
+                        problems.append(f"{where}: row or profile value leaked")
+                    if not may_see and secret_title(name) in response.text:
+                        problems.append(f"{where}: unlisted metadata leaked")
+                    if response.status_code >= 500:
+                        problems.append(f"{where}: {response.status_code}")
+            query = client.post(f"/datasets/hcp/{name}/query", headers=headers[role],
+                                data={"sql": f'SELECT * FROM "hcp/{name}"'})
+            if not may_read and canary(name) in query.text:
+                problems.append(f"{role} SQL console on {name}: a row leaked")
+            data = client.get(f"/datasets/hcp/{name}/data", headers=headers[role])
+            if may_read and (data.status_code != 200 or canary(name) not in data.text):
+                problems.append(f"{role} data tab of {name}: expected the rows, got {data.status_code}")
+        for url in ("/", "/datasets", "/institutes", "/institutes/hcp", "/upload", "/search?q=SECRETTITLE"):
+            text = client.get(url, headers=headers[role]).text
+            leaked = [n for n in DATASETS if not expect_see(role, n) and secret_title(n) in text]
+            leaked += [n for n in DATASETS if not expect_read(role, DATASETS[n]) and canary(n) in text]
+            if leaked:
+                problems.append(f"{role} GET {url}: {leaked} leaked")
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:40])

@@ -118,3 +118,28 @@ def test_dataset_page_shows_the_privacy_report(client: TestClient, tmp_path: Pat
     assert "needs_policy" in page.text and "CIN (2)" in page.text
     api = client.get("/api/v1/datasets/hcp/people/versions/1/privacy", headers=ADMIN).json()
     assert api["status"] == "needs_policy" and "cin" in api["uncovered"]
+
+
+def test_rows_sort_and_filter_over_http(client: TestClient, tmp_path: Path) -> None:
+    client.jz.ingest(communes_csv(tmp_path / "c.csv"), "hcp/c")
+    url = "/api/v1/datasets/hcp/c/rows"
+    params = {"sort": "population", "descending": "true", "filter": ["nom_fr:t", "date_maj:2024-03-1"], "limit": 2}
+    page = client.get(url, headers=ADMIN, params=params).json()
+    assert page == client.jz.rows("hcp/c", sort="population", descending=True, limit=2,
+                                  filters={"nom_fr": "t", "date_maj": "2024-03-1"})
+    assert [r["nom_fr"] for r in page["rows"]] == ["Tanger", "Aïn Bni Mathar"]
+    assert (page["matched"], page["has_more"], page["filters"]) == (3, True, {"nom_fr": "t", "date_maj": "2024-03-1"})
+    colon = client.get(url, headers=ADMIN, params={"filter": "code:01.511:x"}).json()  # the first `:` splits
+    assert colon["filters"] == {"code": "01.511:x"} and colon["matched"] == 0
+    for bad in ("nom_fr", ":Tanger", ["nom_fr:a", "nom_fr:b"]):
+        refused = client.get(url, headers=ADMIN, params={"filter": bad})
+        assert refused.status_code == 422, bad
+        error = refused.json()["error"]
+        assert error["code"] == "invalid_input" and error["context"]["field"] == "filter"
+        assert "filter" in error["message"] and ("column:text" in error["message"] or "twice" in error["message"]
+                                                 or "two filters" in error["message"]), error
+    unknown = client.get(url, headers=ADMIN, params={"sort": "nope"})
+    assert unknown.status_code == 400 and unknown.json()["error"]["context"] == {"field": "sort", "column": "nope"}
+    unknown = client.get(url, headers=ADMIN, params={"filter": "nope:x"})
+    assert unknown.status_code == 400 and unknown.json()["error"]["context"]["field"] == "filters"
+    assert client.get(url, params={"filter": "nom_fr:Tanger"}).status_code == 404  # institute data: not anonymous

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import starlette.datastructures
 from fastapi.openapi.utils import get_openapi
 from fastapi.testclient import TestClient
 
@@ -19,7 +18,7 @@ from jazari.api.app import create_app
 from jazari.datasets.names import parse_ref
 from jazari.errors import InputError, InvalidName
 from jazari.governance.actors import Actor
-from jazari.web import auth, governance, pages
+from jazari.web import auth, front, governance, pages, upload
 from tests.files import communes_csv
 
 TOKEN = "test-admin-token-0123456789"
@@ -43,7 +42,7 @@ def _int_params(spec: dict) -> Iterator[tuple[str, str, str, str]]:
 def _web_spec() -> dict:
     """The pages' OpenAPI document (they are left out of the API's)."""
     routes = []
-    for module in (auth, governance, pages):
+    for module in (auth, front, governance, pages, upload):
         for route in module.router.routes:
             shown = copy.copy(route)
             shown.include_in_schema = True
@@ -139,20 +138,6 @@ def test_a_malformed_flash_cookie_is_ignored(client: TestClient, value: str) -> 
 def _bearer(node, email: str) -> dict[str, str]:
     _info, secret = node.accounts.create_token(node.accounts.actor(email), "t", scopes=("read", "write"))
     return {"authorization": f"Bearer {secret}"}
-
-
-@pytest.fixture
-def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the files Starlette parsed out of a multipart body."""
-    seen: list[str] = []
-    original = starlette.datastructures.UploadFile.__init__
-
-    def spy(self, *args, **kwargs) -> None:
-        seen.append(kwargs.get("filename") or "?")
-        original(self, *args, **kwargs)
-
-    monkeypatch.setattr(starlette.datastructures.UploadFile, "__init__", spy)
-    return seen
 
 
 def _tmp_files(node) -> list[Path]:

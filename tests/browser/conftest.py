@@ -22,6 +22,7 @@ import pytest
 CHROMIUM = os.environ.get("JAZARI_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 SECRETS = ("JAZARI_SECRET_KEY", "JAZARI_PRIVACY_KEY", "JAZARI_RAW_KEY")
+SAVE_SCREENSHOTS = os.environ.get("JAZARI_SCREENSHOTS") == "1"  # read now: each test's environment has no JAZARI_*
 
 pytestmark = pytest.mark.browser
 
@@ -134,6 +135,6 @@ def sign_in(page: Any, server: Server, email: str) -> None:
 
 def shoot(page: Any, name: str) -> None:
     """Save a screenshot of the page in docs/screenshots/ when JAZARI_SCREENSHOTS=1."""
-    if os.environ.get("JAZARI_SCREENSHOTS") == "1":
+    if SAVE_SCREENSHOTS:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=False)

@@ -64,6 +64,9 @@ def test_the_reading_surface_matches_the_node(served) -> None:
         assert remote.version("hcp/c")["version"] == 2 and remote.version("hcp/c", 1)["schema"] == jz.version(
             "hcp/c", 1)["schema"]
         assert remote.rows("hcp/c", 1, offset=1, limit=2)["rows"] == jz.rows("hcp/c", 1, offset=1, limit=2)["rows"]
+        asked = {"sort": "population", "descending": True, "filters": {"nom_fr": "T", "date_maj": "2024-03-1"}}
+        sorted_page = remote.rows("hcp/c", 1, limit=2, **asked)
+        assert sorted_page == jz.rows("hcp/c", 1, limit=2, actor=amina, **asked) and sorted_page["matched"] == 3
         sql = 'SELECT nom_fr FROM "hcp/c@1" ORDER BY population'
         local = jz.query(sql, limit=2, actor=amina)
         answer = remote.query(sql, limit=2)

@@ -140,6 +140,31 @@ def test_files_network_and_python_objects_are_out_of_reach(node) -> None:
         node.query("SELECT * FROM read_csv('/etc/passwd')", actor=VIEWER)
 
 
+def test_only_the_named_versions_files_can_be_opened(node) -> None:
+    lake = node.settings.lake_dir / "hcp" / "c" / "data"
+    v1, v2 = (node.lake.files(lake, node.version("hcp/c", n)["lineage"]["delta_version"]) for n in (1, 2))
+    assert v1 and v2 and set(v1).isdisjoint(v2)  # version 2 replaced version 1's files
+    for sql in (f"SELECT * FROM \"hcp/c@2\", read_parquet('{v1[0]}')",  # the older version's file
+                f"SELECT * FROM \"hcp/c@2\", read_parquet('{lake}/*.parquet')",  # every file of the table
+                f"SELECT * FROM \"hcp/c@2\", glob('{lake}/*')",
+                f"SELECT * FROM \"hcp/c@2\", read_csv('{lake}/_delta_log/00000000000000000000.json')"):
+        with pytest.raises(Forbidden):
+            node.query(sql, actor=VIEWER)
+    assert node.query('SELECT count(*) AS n FROM "hcp/c@1"', actor=VIEWER)["rows"] == [{"n": 4}]
+    assert node.query('SELECT count(*) AS n FROM "hcp/c@2"', actor=VIEWER)["rows"] == [{"n": 2}]
+
+
+def test_an_appended_version_reads_all_its_files_and_an_empty_one_none(jz, tmp_path: Path) -> None:
+    jz.ingest(communes_csv(tmp_path / "a.csv", rows=COMMUNES[:3]), "hcp/a")
+    jz.ingest(communes_csv(tmp_path / "b.csv", rows=COMMUNES[3:]), "hcp/a", mode="append")
+    (tmp_path / "e.csv").write_text("code;nom\n")
+    jz.ingest(tmp_path / "e.csv", "hcp/empty")
+    result = jz.query('SELECT (SELECT count(*) FROM "hcp/a") AS now, (SELECT count(*) FROM "hcp/a@1") AS before, '
+                      '(SELECT count(*) FROM "hcp/empty") AS empty', actor=VIEWER)
+    assert result["rows"] == [{"now": 4, "before": 3, "empty": 0}]
+    assert jz.query('SELECT * FROM "hcp/empty"', actor=VIEWER)["columns"] == ["code", "nom"]
+
+
 NOT_ONE_SELECT = [
     "COPY \"hcp/c\" TO '{out}'",
     "COPY (SELECT * FROM \"hcp/c\") TO '{out}' (FORMAT csv)",
@@ -193,6 +218,41 @@ def test_a_cross_join_blow_up_is_stopped_by_the_timeout(node) -> None:
         run_query(node.datasets_service, VIEWER, sql, timeout_s=0.5)
     assert time.monotonic() - started < 10
     assert stopped.value.status == 408 and stopped.value.to_dict()["error"]["code"] == "query_timeout"
+
+
+def test_a_flood_of_queries_runs_a_few_at_once_and_refuses_the_rest(node) -> None:
+    """DuckDB's memory limit does not bound every allocation (a `repeat('x', 10^9)` takes GBs whatever
+    it says), and anyone may query public data: so a node runs a bounded number of queries at once
+    and answers the others 429 at once, instead of letting a flood take the machine's memory."""
+    import threading
+
+    from jazari.errors import RateLimited
+    from jazari.store.duck import SANDBOXES
+
+    slow = 'SELECT sum(a.population * b.range) FROM "hcp/c" a, range(100000000000) b'
+    outcomes: list[type] = []
+
+    def busy() -> None:
+        try:
+            run_query(node.datasets_service, VIEWER, slow, timeout_s=3)
+        except Exception as exc:  # noqa: BLE001 - the outcome is what is checked
+            outcomes.append(type(exc))
+
+    before = len(_query_events(node, "hcp/c"))
+    threads = [threading.Thread(target=busy) for _ in range(SANDBOXES)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 10
+    while len(_query_events(node, "hcp/c")) < before + SANDBOXES and time.monotonic() < deadline:
+        time.sleep(0.05)  # every slot is taken once its query is audited
+    started = time.monotonic()
+    with pytest.raises(RateLimited) as refused:
+        run_query(node.datasets_service, VIEWER, 'SELECT count(*) FROM "open/p"')
+    assert refused.value.status == 429 and time.monotonic() - started < 2.5
+    for thread in threads:
+        thread.join()
+    assert outcomes == [QueryTimeout] * SANDBOXES
+    assert node.query('SELECT count(*) AS n FROM "open/p"', actor=VIEWER)["rows"] == [{"n": 4}]  # free again
 
 
 def test_a_query_over_its_memory_is_refused_clearly(node) -> None:

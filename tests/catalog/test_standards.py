@@ -90,16 +90,20 @@ def test_croissant_is_accepted_by_mlcroissant_and_reads_the_rows(client: TestCli
     doc = response.json()
     [file_object] = doc["distribution"]
     assert file_object["contentUrl"] == "http://jazari.test/api/v1/datasets/hcp/communes/export?format=parquet&version=1"
-    assert "sha256" not in file_object  # the export is generated on request: its digest is not known
     types = {f["name"]: f["dataType"] for f in doc["recordSet"][0]["field"]}
     assert types["population"] == "sc:Integer" and types["nom_ar"] == "sc:Text" and types["date_maj"] == "sc:Date"
-    # with a local copy of the export and its digest, mlcroissant validates and reads the records
+    # the export is generated on request, the same bytes every time: the digest is the download's
+    download = client.get(file_object["contentUrl"].removeprefix("http://jazari.test")).content
+    assert file_object["sha256"] == hashlib.sha256(download).hexdigest()
+    assert file_object["contentSize"] == f"{len(download)} B"
+    assert client.get("/api/v1/datasets/hcp/communes/export", params={"version": 1}).content == download
+    # with a local copy of the export, mlcroissant validates the document and reads the records
     local = tmp_path / "communes.parquet"
-    local.write_bytes(client.get("/api/v1/datasets/hcp/communes/export", params={"version": 1}).content)
+    local.write_bytes(download)
     info = client.jz.dataset("hcp/communes")  # type: ignore[attr-defined]
     version = client.jz.version("hcp/communes", 1)  # type: ignore[attr-defined]
     full = standards.croissant(info, version, "http://jazari.test", content_url=local.name,
-                               sha256=hashlib.sha256(local.read_bytes()).hexdigest())
+                               sha256=file_object["sha256"])
     (tmp_path / "croissant.json").write_text(json.dumps(full), encoding="utf-8")
     dataset = mlc.Dataset(jsonld=tmp_path / "croissant.json")
     assert dataset.metadata.name == "hcp-communes"

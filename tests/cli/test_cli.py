@@ -83,3 +83,19 @@ def test_help_documents_every_command(run) -> None:
     for command in ("init", "ingest", "datasets", "versions", "show", "rows", "quarantine", "diff",
                     "export", "schema", "serve", "demo"):
         assert command in out
+
+
+def test_rows_sort_and_filter_from_the_command_line(run, tmp_path: Path, database_url: str) -> None:
+    run("ingest", str(communes_csv(tmp_path / "c.csv")), "--dataset", "hcp/c")
+    args = ("rows", "hcp/c", "--sort", "population", "--descending", "--filter", "nom_fr:T",
+            "--filter", "date_maj:2024-03-1", "--limit", "2")
+    with jazari.open(tmp_path / "home", database_url=database_url) as jz:
+        expected = jz.rows("hcp/c", sort="population", descending=True, limit=2,
+                           filters={"nom_fr": "T", "date_maj": "2024-03-1"})
+    assert json.loads(run(*args, "--json").output) == expected
+    shown = run(*args).output
+    assert "Tanger" in shown and "Gueznaia" not in shown and "rows 1-2 of 3 matching" in shown
+    bad = run("rows", "hcp/c", "--filter", "nom_fr", code=1).output
+    assert "column:text" in bad and "Traceback" not in bad
+    unknown = run("rows", "hcp/c", "--sort", "nope", code=1).output
+    assert "no column 'nope'" in unknown

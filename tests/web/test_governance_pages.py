@@ -77,8 +77,9 @@ def test_request_approve_read_then_revoke(browser, node) -> None:
     assert approved.status_code == 303 and approved.headers["location"] == "/access/requests"
     assert "may read hcp/communes" in karim.get("/access/requests").text
 
-    page = omar.get("/datasets/hcp/communes")
+    page = omar.get("/datasets/hcp/communes/data")  # the rows are on the data tab
     assert "Tanger" in page.text and "Request access" not in page.text
+    assert "Request access" not in omar.get("/datasets/hcp/communes").text
     account = omar.get("/account")
     assert "thesis on rural migration" in account.text and "approved" in account.text
     assert "read.rows" in account.text  # his own accesses, with the purpose of the grant
@@ -87,7 +88,7 @@ def test_request_approve_read_then_revoke(browser, node) -> None:
     revoked = karim.post(f"/access/grants/{grant_id}/revoke",
                          data={"reason": "study over", "csrf_token": csrf_of(queue.text)})
     assert revoked.status_code == 303
-    assert "Tanger" not in omar.get("/datasets/hcp/communes").text
+    assert "Tanger" not in omar.get("/datasets/hcp/communes/data").text
 
 
 def test_a_steward_refuses_with_a_reason_the_requester_sees(browser, node) -> None:
@@ -149,7 +150,7 @@ def test_a_steward_changes_the_access_level_and_a_viewer_cannot(browser, node) -
 
 def test_stewards_see_the_dataset_audit_log_and_viewers_get_403(browser, node) -> None:
     amina = browser("amina@hcp.ma")
-    amina.get("/datasets/hcp/communes")  # a read of institute data: audited
+    amina.get("/datasets/hcp/communes/data")  # a read of institute data: audited
     karim = browser("karim@hcp.ma")
     log = karim.get("/datasets/hcp/communes/audit")
     assert log.status_code == 200 and "read.rows" in log.text and "amina@hcp.ma" in log.text

@@ -1,11 +1,12 @@
-"""Routes of the catalog: search, and a dataset's descriptive metadata."""
+"""Routes of the catalog: search, a dataset's descriptive metadata, and documents in open standards
+(DCAT-AP, Croissant, Frictionless Data Package, a Markdown data card)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 
 from jazari.api.deps import ActorDep, NodeDep, PathId
 from jazari.catalog import standards
@@ -20,11 +21,13 @@ def search(
     jz: NodeDep, actor: ActorDep, q: Annotated[str, Query(max_length=500)] = "", theme: Filter = None,
     region: Filter = None, institute: Filter = None, license: Filter = None,  # noqa: A002
     format: Filter = None, access: Filter = None, limit: Annotated[int, Query(ge=1, le=100)] = 10,  # noqa: A002
+    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> dict[str, Any]:
     """Datasets the caller may see matching `q` (fr, ar, en, Darija in Arabic script or Arabizi), best
-    first, with facet counts (theme, region, institute, license, format, access) and the total."""
+    first, from `offset`, with the total and facet counts (theme, region, institute, license, format,
+    access) over the best 500 matches (`facets_over`)."""
     return jz.search(q, actor=actor, theme=theme, region=region, institute=institute, license=license,
-                     format=format, access=access, limit=limit)
+                     format=format, access=access, limit=limit, offset=offset)
 
 
 @router.put("/datasets/{institute}/{name}/metadata")
@@ -74,5 +77,31 @@ def croissant_jsonld(institute: str, name: str, number: PathId, request: Request
     (callers who may read the version; no rows)."""
     ref = f"{institute}/{name}"
     parse_ref(ref)
-    version = jz.version(ref, number, actor)
-    return JsonLd(standards.croissant(jz.dataset(ref, actor), version, _base(request)))
+    return JsonLd(jz.croissant(ref, number, actor=actor, base_url=_base(request)))
+
+
+@router.get("/datasets/{institute}/{name}/versions/{number}/datapackage.json")
+def datapackage_json(institute: str, name: str, number: PathId, request: Request, jz: NodeDep,
+                     actor: ActorDep) -> dict[str, Any]:
+    """A version as a Frictionless Data Package (v1, `tabular-data-package`): metadata and one resource
+    per download (Parquet, CSV) with its Table Schema, size and SHA-256 (callers who may read it)."""
+    ref = f"{institute}/{name}"
+    parse_ref(ref)
+    return jz.datapackage(ref, number, actor=actor, base_url=_base(request))
+
+
+class Markdown(PlainTextResponse):
+    """A Markdown document."""
+
+    media_type = "text/markdown"
+
+
+@router.get("/datasets/{institute}/{name}/versions/{number}/card.md", response_class=Markdown)
+def card_md(institute: str, name: str, number: PathId, request: Request, jz: NodeDep, actor: ActorDep,
+            lang: Annotated[str, Query(max_length=10)] = "fr") -> Markdown:
+    """A version's data card in Markdown (`lang`: fr, ar or en): description, provenance, licence and
+    how to cite to those who may see the dataset; schema, profile, quality and personal-data
+    treatment too to those who may read the version."""
+    ref = f"{institute}/{name}"
+    parse_ref(ref)
+    return Markdown(jz.data_card(ref, number, lang=lang, actor=actor, base_url=_base(request)))

@@ -6,10 +6,12 @@ import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel
 from starlette.datastructures import FormData, UploadFile
@@ -19,9 +21,11 @@ from jazari.api.deps import MAX_INT, ActorDep, NodeDep, PathId, QueryId, QueryNu
 from jazari.app import Jazari
 from jazari.datasets.export import MEDIA_TYPES, SUFFIXES, check_format, export_chunks
 from jazari.datasets.names import parse_ref
+from jazari.datasets.preview import parse_filters
 from jazari.errors import InputError, SchemaError
 from jazari.factory.readers import ReadOptions
 from jazari.factory.schema import TableSchema
+from jazari.factory.sniff import WHOLE_MAX_BYTES
 from jazari.store.blobs import too_large
 
 router = APIRouter(prefix="/api/v1", tags=["datasets"])
@@ -35,9 +39,12 @@ def _ref(institute: str, name: str) -> str:
 
 
 @router.get("/datasets")
-def list_datasets(jz: NodeDep, actor: ActorDep) -> list[dict[str, Any]]:
-    """The datasets the caller may see."""
-    return jz.datasets(actor)
+def list_datasets(
+    jz: NodeDep, actor: ActorDep, institute: Annotated[str | None, Query(max_length=200)] = None,
+) -> list[dict[str, Any]]:
+    """The datasets the caller may see, newest first (those of one `institute` if given)."""
+    found = jz.datasets(actor)
+    return found if institute is None else [d for d in found if d["institute"] == institute]
 
 
 @router.get("/datasets/{institute}/{name}")
@@ -109,9 +116,23 @@ def get_version_part(
 def get_rows(
     institute: str, name: str, jz: NodeDep, actor: ActorDep,
     version: QueryNumber = None, offset: int = Query(0, ge=0, le=MAX_INT), limit: int = Query(100, ge=1, le=1000),
+    sort: str | None = Query(None, description="A column to sort by (empty cells last)."),
+    descending: bool = False,
+    filter: list[str] = Query([], description="`column:text`, repeated: keep the rows whose column, "  # noqa: A002
+                              "read as text, contains the text, whatever the case (all filters must match)."),
 ) -> dict[str, Any]:
-    """A page of rows."""
-    return jz.rows(_ref(institute, name), version, offset=offset, limit=limit, actor=actor)
+    """A page of rows, in file order or sorted; `matched` counts the rows the filters keep."""
+    return jz.rows(_ref(institute, name), version, offset=offset, limit=limit, sort=sort or None,
+                   descending=descending, filters=_filters(filter), actor=actor)
+
+
+def _filters(given: list[str]) -> dict[str, str]:
+    """`column:text` pairs as a dict, or a 422 that says what is wrong."""
+    try:
+        return parse_filters(given)
+    except InputError as exc:
+        raise RequestValidationError([{"loc": ("query", "filter"), "type": "value_error", "msg": exc.message,
+                                       "input": given}]) from None
 
 
 @router.get("/datasets/{institute}/{name}/quarantine")
@@ -167,29 +188,37 @@ async def upload_version(institute: str, name: str, request: Request, jz: NodeDe
     is read: nobody can fill the disk without that right."""
     ref = _ref(institute, name)
     jz.ingestor.check_can_write(actor, ref)
-    limit = jz.settings.upload_max_bytes
-    if _declared_length(request) > limit + SLACK:
-        raise too_large("the upload", limit)
-    form = await _limited(request, limit + SLACK).form(max_files=1, max_fields=50)
-    try:
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile):
-            raise InputError("send the file in the multipart field `file`", field="file")
-        fields = _upload_fields(form)
-        target = await _save(jz, upload, limit)
-    finally:
-        await form.close()
+    target, filename, fields = await _receive(jz, request, jz.settings.upload_max_bytes, "the upload")
     options = ReadOptions(encoding=fields["encoding"], delimiter=fields["delimiter"], sheet=fields["sheet"],
                           skip_rows=fields["skip_rows"])
     job = jz.submit_ingest(
         target, ref, actor=actor, title=fields["title"], mode=fields["mode"], strict=fields["strict"],
-        schema=fields["schema"], source_name=upload.filename or "upload",
+        schema=fields["schema"], source_name=filename or "upload",
         options={k: v for k, v in vars(options).items() if v},
     )
     return JSONResponse(
         {"job": job.to_dict(), "poll": f"/api/v1/jobs/{job.id}"}, status_code=202,
         headers={"location": f"/api/v1/jobs/{job.id}"},
     )
+
+
+async def _receive(jz: Jazari, request: Request, limit: int, what: str,
+                   extra: tuple[str, ...] = ()) -> tuple[Path, str | None, dict[str, Any]]:
+    """The multipart field `file` saved in the node's tmp dir (at most `limit` bytes, a declared and a
+    received size over it refused before and while reading), its client's name, and the checked
+    small fields (`extra`: more text fields, as sent)."""
+    if _declared_length(request) > limit + SLACK:
+        raise too_large(what, limit)
+    form = await _limited(request, limit + SLACK).form(max_files=1, max_fields=50)
+    try:
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise InputError("send the file in the multipart field `file`", field="file")
+        fields = {**_upload_fields(form), **{field: _text(form, field) for field in extra}}
+        target = await _save(jz, upload, limit)
+    finally:
+        await form.close()
+    return target, upload.filename, fields
 
 
 def _declared_length(request: Request) -> int:
@@ -215,17 +244,19 @@ def _limited(request: Request, most: int) -> Request:
     return Request(request.scope, receive)
 
 
+def _text(form: FormData, field: str) -> str | None:
+    """A small text field of a form; an empty field is an absent one."""
+    value = form.get(field)
+    if value is not None and not isinstance(value, str):
+        raise InputError(f"{field} must be text, not a file", field=field)
+    return value or None
+
+
 def _upload_fields(form: FormData) -> dict[str, Any]:
     """The upload's small fields, checked; an empty field is an absent one."""
     def text(field: str) -> str | None:
-        value = form.get(field)
-        if value is not None and not isinstance(value, str):
-            raise InputError(f"{field} must be text, not a file", field=field)
-        return value or None
+        return _text(form, field)
 
-    strict = (text("strict") or "false").strip().lower()
-    if strict not in FLAGS:
-        raise InputError(f"strict must be true or false, not {strict!r}", field="strict")
     skip = (text("skip_rows") or "0").strip()
     if not skip.isdigit() or int(skip) > MAX_INT:
         raise InputError(f"skip_rows must be a whole number from 0 to {MAX_INT}, not {skip[:20]!r}", field="skip_rows")
@@ -237,9 +268,60 @@ def _upload_fields(form: FormData) -> dict[str, Any]:
         except json.JSONDecodeError as exc:
             raise SchemaError(f"the schema is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
                               field="schema") from exc
-    return {"title": text("title"), "mode": text("mode") or "replace", "strict": FLAGS[strict],
+    return {"title": text("title"), "mode": text("mode") or "replace", "strict": _flag(text("strict"), "strict", False),
             "encoding": text("encoding"), "delimiter": text("delimiter"), "sheet": text("sheet"),
             "skip_rows": int(skip), "schema": schema}
+
+
+def _flag(value: str | None, field: str, default: bool) -> bool:
+    """A true/false form field (1/0, on/off, yes/no too); absent or empty is `default`."""
+    if value is None:
+        return default
+    word = value.strip().lower()
+    if word not in FLAGS:
+        raise InputError(f"{field} must be true or false, not {value[:20]!r}", field=field)
+    return FLAGS[word]
+
+
+SNIFF_BODY = {"required": True, "content": {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"], "properties": {
+        "file": {"type": "string", "format": "binary", "description": "the file, or its first MiB"},
+        "name": {"type": "string", "description": "the file's own name (its extension says the format)"},
+        "complete": {"type": "boolean", "default": True, "description": "false: `file` is only the file's head"},
+        "encoding": _TEXT, "delimiter": _TEXT, "sheet": _TEXT,
+        "skip_rows": {"type": "integer", "minimum": 0, "default": 0},
+        "schema": {"type": "string", "description": "Table Schema as JSON text (types edited)"},
+    }}}}}
+
+
+@router.post("/sniff", openapi_extra={"requestBody": SNIFF_BODY})
+async def sniff_file(request: Request, jz: NodeDep, actor: ActorDep) -> dict[str, Any]:
+    """Look at a file before uploading it: the format, encoding, delimiter, quote, header, skipped
+    lines and sheets the ingest would detect, the Table Schema it would infer and sample rows; with
+    `schema`, how many sample values each column would refuse (`type_errors`). Send a text file's
+    first MiB (`complete=false`), a workbook, Parquet or JSON array whole. Those who may publish in
+    an institute only, checked before the body is read; nothing is kept."""
+    jz.require_uploader(actor)
+    target, filename, fields = await _receive(jz, request, WHOLE_MAX_BYTES, "the file looked at",
+                                              extra=("name", "complete"))
+    try:
+        name = (fields["name"] or "").strip() or filename or "upload"
+        options = ReadOptions(encoding=fields["encoding"], delimiter=fields["delimiter"], sheet=fields["sheet"],
+                              skip_rows=fields["skip_rows"])
+        return await run_in_threadpool(jz.sniff, target, name=_file_name(name), options=options,
+                                       complete=_flag(fields["complete"], "complete", True),
+                                       schema=fields["schema"], actor=actor)
+    finally:
+        target.unlink(missing_ok=True)
+
+
+def _file_name(name: str) -> str:
+    """The last part of a client's file name, printable and at most 200 characters (extension kept)."""
+    base = "".join(c for c in name.replace("\\", "/").rsplit("/", 1)[-1] if c.isprintable()).strip()
+    if len(base) > 200:
+        stem, dot, suffix = base.rpartition(".")
+        base = stem[:190] + dot + suffix[:9] if dot and len(suffix) < 10 else base[:200]
+    return base if base not in ("", ".", "..") else "upload"
 
 
 async def _save(jz: Jazari, upload: UploadFile, limit: int) -> Path:

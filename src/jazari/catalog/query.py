@@ -2,18 +2,19 @@
 nothing else.
 
 A query names datasets as quoted identifiers, `"hcp/communes"` (latest version) or
-`"hcp/communes@3"`. Each is resolved through `DatasetService.scan`, which checks read access and
-audits the read in one transaction, then registered in a fresh in-memory DuckDB connection under
-that exact name. Only then is the connection sealed: no file, network or extension access, no
-Python objects, configuration locked, bounded memory, threads and time. Whatever the SQL says, the
-connection holds only what the actor may read."""
+`"hcp/communes@3"`. Each is resolved through `DatasetService.files`, which checks read access and
+audits the read in one transaction, then becomes a view under that exact name in a fresh in-memory
+DuckDB connection: `read_parquet` over exactly that version's Parquet files, DuckDB's own parallel
+reader. Then the connection is sealed: those files are the only ones it may open (`allowed_paths`),
+no network or extension access, no Python objects, configuration locked, bounded memory, threads
+and time. Whatever the SQL says, the connection reaches only what the actor may read. (The views'
+text, which `duckdb_views()` shows, holds the files' paths in the lake.) DuckDB's memory limit does
+not bound every allocation (`repeat('x', 10^9)` takes GBs), so only a few sandboxes run at once."""
 
 from __future__ import annotations
 
 import re
-import threading
 import time
-import uuid
 from typing import Any
 
 import duckdb
@@ -22,25 +23,14 @@ import pyarrow as pa
 from jazari.datasets.export import jsonable_rows
 from jazari.datasets.names import parse_ref
 from jazari.datasets.service import DatasetService
-from jazari.errors import Forbidden, InputError, QueryTimeout
+from jazari.errors import Forbidden, InputError, QueryTimeout, RateLimited
 from jazari.governance.actors import Actor
 from jazari.store import duck
 
 MAX_LIMIT = 10_000
 MAX_SQL = 100_000
-GRACE_S = 5.0  # how long an interrupted query may take to stop before we give up waiting
+BUSY_WAIT_S = 1.0  # how long a query waits for a free sandbox before it is refused
 REF = re.compile(r'"([^"\s/]+/[^"\s/]+)"')  # a quoted identifier with one slash and no blank
-SEAL = (
-    "SET python_enable_replacements = false",  # no Python variable becomes a table
-    "SET autoinstall_known_extensions = false",
-    "SET autoload_known_extensions = false",
-    "SET allow_community_extensions = false",
-    "SET enable_progress_bar = false",
-    "SET max_temp_directory_size = '{spill}'",
-    "SET threads = {threads}",
-    "SET enable_external_access = false",  # no file, http, attach, install or load
-    "SET lock_configuration = true",  # and no SET can undo any of it
-)
 HINT = 'one SELECT (or WITH ... SELECT) over datasets named in double quotes: SELECT * FROM "hcp/communes"'
 
 
@@ -49,22 +39,25 @@ def run_query(
     timeout_s: float = 10, memory: str = "512MB", threads: int = 4, spill: str = "2GB",
 ) -> dict[str, Any]:
     """Run one SELECT over the versions the actor may read; a page of at most `limit` rows from
-    `offset`, `has_more` when another page follows. Every non-public dataset read is audited."""
+    `offset`, `has_more` when another page follows. Every non-public dataset read is audited. A node
+    runs `duck.SANDBOXES` queries at once; one more waits a second, then is refused (RateLimited)."""
     statement = _single_select(sql, limit, offset)
     refs = dataset_refs(statement)
     start = time.monotonic()
-    con = duck.connect(memory_limit=memory)
+    sandboxes = datasets_service.sandboxes
+    if not sandboxes.slots.acquire(timeout=BUSY_WAIT_S):  # before any read is audited
+        raise RateLimited("this node runs as many queries as it may at once", hint="try again in a few seconds")
     try:
-        used = _register(con, datasets_service, actor, refs, sql)
-        for setting in SEAL:
-            con.execute(setting.format(spill=spill, threads=int(threads)))
-        wrapped = f"SELECT * FROM (\n{statement}\n) AS q LIMIT {int(limit) + 1} OFFSET {int(offset)}"
-        table = _run(con, wrapped, timeout_s)
-    except BaseException:
-        con.close()
-        raise
-    else:
-        con.close()
+        con = sandboxes.take(memory_limit=memory, threads=threads)
+        try:
+            used, files = _register(con, datasets_service, actor, refs, sql)
+            duck.seal(con, paths=files, spill=spill)
+            wrapped = f"SELECT * FROM (\n{statement}\n) AS q LIMIT {int(limit) + 1} OFFSET {int(offset)}"
+            table = _run(con, wrapped, timeout_s)
+        finally:
+            sandboxes.release(con)  # closed off the request's path, never used again
+    finally:
+        sandboxes.slots.release()
     has_more = table.num_rows > limit
     page = table.slice(0, limit)
     return {
@@ -150,17 +143,22 @@ def _parse(identifier: str) -> tuple[str, str, int | None]:
 def _register(
     con: duckdb.DuckDBPyConnection, service: DatasetService, actor: Actor,
     refs: list[tuple[str, str, int | None]], sql: str,
-) -> list[dict[str, Any]]:
-    """Check, audit and register each named version. All are checked first, so a query naming
-    one dataset the actor may not read is refused before any other is audited or read."""
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Check, audit and name each version: a view over its Parquet files. All are checked first, so
+    a query naming one dataset the actor may not read is refused before any other is audited or
+    read. Returns the versions used and the files the connection may open."""
     for _identifier, ref, number in refs:
         _check_read(service, actor, ref, number)
-    used = []
+    used, files = [], []
     for identifier, ref, number in refs:
-        version, data = service.scan(actor, ref, number, audit_action="query", details={"sql": sql[:500]})
-        con.register(identifier, data)
+        version, source = service.files(actor, ref, number, audit_action="query", details={"sql": sql[:500]})
+        if source.files:
+            con.execute(f"CREATE VIEW {duck.identifier(identifier)} AS SELECT * FROM {duck.parquet_source(source.files)}")
+        else:  # an empty version has no file: an empty table of its columns
+            con.register(identifier, source.schema.empty_table())
+        files += source.files
         used.append({"name": identifier, "dataset": ref, "version": version.number})
-    return used
+    return used, files
 
 
 def _check_read(service: DatasetService, actor: Actor, ref: str, number: int | None) -> None:
@@ -172,38 +170,19 @@ def _check_read(service: DatasetService, actor: Actor, ref: str, number: int | N
 
 def _run(con: duckdb.DuckDBPyConnection, sql: str, timeout_s: float) -> pa.Table:
     """Run `sql` in a thread; interrupt it after `timeout_s` seconds."""
-    outcome: dict[str, Any] = {}
-
-    def work() -> None:
-        try:
-            outcome["table"] = con.sql(sql).to_arrow_table()
-        except BaseException as exc:  # handed to the caller's thread
-            outcome["error"] = exc
-
-    worker = threading.Thread(target=work, name=f"jazari-query-{uuid.uuid4().hex[:8]}", daemon=True)
-    worker.start()
-    worker.join(timeout_s)
-    if worker.is_alive():
-        con.interrupt()
-        worker.join(GRACE_S)
+    try:
+        return duck.run(con, sql, timeout_s=timeout_s)
+    except TimeoutError:
         raise QueryTimeout(f"the query ran longer than {timeout_s:g} s and was stopped",
-                           hint="filter or aggregate more, or add a LIMIT", timeout_s=timeout_s)
-    error = outcome.get("error")
-    if isinstance(error, duckdb.InterruptException):
-        raise QueryTimeout(f"the query ran longer than {timeout_s:g} s and was stopped",
-                           hint="filter or aggregate more, or add a LIMIT", timeout_s=timeout_s)
-    if isinstance(error, duckdb.OutOfMemoryException):
+                           hint="filter or aggregate more, or add a LIMIT", timeout_s=timeout_s) from None
+    except duckdb.OutOfMemoryException:
         raise InputError("the query needs more memory than a query may use",
-                         hint="filter or aggregate more, or select fewer columns", field="sql")
-    if isinstance(error, duckdb.PermissionException):
+                         hint="filter or aggregate more, or select fewer columns", field="sql") from None
+    except duckdb.PermissionException as error:
         raise Forbidden("queries read only the datasets they name: no files, network, databases or extensions",
                         hint=HINT, field="sql", reason=_first_line(error)) from None
-    if isinstance(error, duckdb.Error):
+    except duckdb.Error as error:
         raise query_error(error) from None
-    if error is not None:
-        raise error
-    table: pa.Table = outcome["table"]
-    return table
 
 
 def syntax_error(exc: duckdb.Error) -> InputError:

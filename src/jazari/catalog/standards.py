@@ -180,9 +180,10 @@ def croissant(info: dict[str, Any], version: dict[str, Any], base_url: str, *, s
               content_url: str | None = None) -> dict[str, Any]:
     """Croissant 1.0 of one version: `info` from `jz.dataset`, `version` the full version from
     `jz.version` (its Table Schema becomes the record set; no rows). The Parquet export is generated on
-    the fly, so its sha256 is unknown and left out unless the caller passes it; `content_url`
-    replaces the export URL (e.g. a local copy)."""
+    request, byte for byte the same each time: its sha256 and size are those of the version's
+    `lineage.exports` when known, or `sha256`; `content_url` replaces the export URL (e.g. a local copy)."""
     ref, meta, number = info["dataset"], info.get("metadata") or {}, version["version"]
+    recorded = ((version.get("lineage") or {}).get("exports") or {}).get("parquet") or {}
     file_id = "parquet-export"
     file_object: dict[str, Any] = {
         "@type": "cr:FileObject", "@id": file_id, "name": file_id,
@@ -190,8 +191,10 @@ def croissant(info: dict[str, Any], version: dict[str, Any], base_url: str, *, s
         "contentUrl": content_url or export_url(base_url, ref, number, "parquet"),
         "encodingFormat": "application/x-parquet",
     }
-    if sha256:
-        file_object["sha256"] = sha256
+    if sha256 or recorded.get("sha256"):
+        file_object["sha256"] = sha256 or recorded["sha256"]
+    if not sha256 and recorded.get("bytes") is not None:
+        file_object["contentSize"] = f"{recorded['bytes']} B"
     fields = [{
         "@type": "cr:Field", "@id": f"records/{quote(f['name'], safe='')}", "name": f["name"],
         **({"description": f["description"]} if f.get("description") else {}),

@@ -5,6 +5,7 @@ from jazari.cli import (  # noqa: E402,F401 - commands register on import
     accounts,
     audit,
     catalog,
+    collective,
     datasets,
     demo,
     privacy,

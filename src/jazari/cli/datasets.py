@@ -14,6 +14,7 @@ from rich.table import Table
 
 from jazari.cli.accounts import read_password
 from jazari.cli.root import MAX_ID, app, emit, err, open_node, translated
+from jazari.datasets.preview import parse_filters
 from jazari.factory.readers import ReadOptions
 
 out = Console(width=None if sys.stdout.isatty() else 200)
@@ -123,7 +124,8 @@ def _print_ingest(result: dict[str, Any]) -> None:
                   f"{finding.get('message', '')}", highlight=False)
 
 
-datasets_app = typer.Typer(help="List the datasets the acting user may see; `datasets edit` changes one.")
+datasets_app = typer.Typer(help="List the datasets the acting user may see; `datasets edit` changes one; "
+                           "`datasets card` and `datasets package` describe a version (Markdown, datapackage.json).")
 app.add_typer(datasets_app, name="datasets")
 
 
@@ -224,18 +226,25 @@ def rows(
     version: int = typer.Option(None, "--version", "-v", help="Version number [latest].", min=1, max=MAX_ID),
     offset: int = typer.Option(0, "--offset", min=0, max=MAX_ID),
     limit: int = typer.Option(20, "--limit"),
+    sort: str = typer.Option(None, "--sort", metavar="COLUMN", help="Sort by this column (empty cells last)."),
+    descending: bool = typer.Option(False, "--descending", help="Sort from the largest value."),
+    filters: list[str] = typer.Option(
+        [], "--filter", metavar="COLUMN:TEXT",
+        help="Keep the rows whose column, read as text, contains TEXT (any case); repeat: all must match."),
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """A page of a version's rows."""
+    """A page of a version's rows, in file order or sorted, optionally filtered."""
     with open_node() as jz:
-        result = jz.rows(dataset, version, offset=offset, limit=limit)
+        result = jz.rows(dataset, version, offset=offset, limit=limit, sort=sort, descending=descending,
+                         filters=parse_filters(filters))
 
     def render(page: dict[str, Any]) -> None:
         table = Table(*page["columns"])
         for r in page["rows"]:
             table.add_row(*("" if v is None else str(v) for v in r.values()))
         out.print(table)
-        out.print(f"rows {offset + 1}-{offset + len(page['rows'])} of {page['total']:,}")
+        of = f"{page['matched']:,} matching" if page["filters"] else f"{page['total']:,}"
+        out.print(f"rows {offset + 1}-{offset + len(page['rows'])} of {of}")
 
     emit(result, as_json, render)
 

@@ -10,7 +10,7 @@ from jazari.cli.root import app, emit, err, open_node, translated
 @app.command()
 @translated
 def demo(as_json: bool = typer.Option(False, "--json", help="Print the result as JSON.")) -> None:
-    """Load the demo data: Morocco's regions, provinces, communes and census (HCP 2024)."""
+    """Load the demo data: Morocco's regions, provinces, communes and census (HCP 2024), and two campaigns."""
     from jazari.demo import demo_accounts, load_demo
 
     with open_node() as jz:

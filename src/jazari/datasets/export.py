@@ -4,6 +4,7 @@ JSON lines, or an Arrow IPC stream. The same encoder feeds a file and an HTTP re
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import math
 import os
@@ -32,6 +33,13 @@ MEDIA_TYPES = {
 SUFFIXES = {"parquet": "parquet", "csv": "csv", "jsonl": "jsonl", "arrow": "arrows"}
 FORMULA_START = r"^[=+\-@\t\r]"
 JSONL_BATCH = 16_384  # rows turned into Python objects at a time
+ROW_GROUP_ROWS = 131_072
+"""Rows per row group of a Parquet export, whatever the lake's files and batches hold."""
+PARQUET_OPTIONS: dict[str, Any] = {"compression": "snappy", "version": "2.6", "data_page_version": "1.0",
+                                   "use_dictionary": True, "write_statistics": True}
+WRITER = f"pyarrow {pa.__version__}"
+"""What encodes the exports: a recorded digest holds only for the same writer."""
+DIGESTED = ("parquet", "csv")
 
 
 def check_format(fmt: str) -> str:
@@ -72,31 +80,90 @@ class _Sink:
         return data
 
 
+class Encoder:
+    """Turns record batches into the bytes of one export format, a chunk per `write`. Parquet is
+    written in row groups of exactly `ROW_GROUP_ROWS` rows (the last one shorter) with fixed writer
+    options, so a version gives the same bytes however its rows are split into files and batches."""
+
+    def __init__(self, fmt: str, schema: pa.Schema) -> None:
+        self.fmt = check_format(fmt)
+        self.pending: list[pa.RecordBatch] = []
+        self.pending_rows = 0
+        self.sink = _Sink()
+        stream = pa.PythonFile(self.sink, mode="w")
+        self.writer: Any = None
+        if fmt == "parquet":
+            self.writer = pq.ParquetWriter(stream, schema, **PARQUET_OPTIONS)
+        elif fmt == "csv":
+            self.writer = pacsv.CSVWriter(stream, schema)
+        elif fmt == "arrow":
+            self.writer = ipc.new_stream(stream, schema)
+
+    def write(self, batch: pa.RecordBatch) -> bytes:
+        """The bytes that `batch` completes (perhaps none yet)."""
+        if self.fmt == "jsonl":
+            return "".join(json.dumps(row, ensure_ascii=False, allow_nan=False) + "\n"
+                           for row in jsonable_rows(batch)).encode()
+        if self.fmt == "parquet":
+            offset = 0
+            while offset < batch.num_rows:
+                take = min(ROW_GROUP_ROWS - self.pending_rows, batch.num_rows - offset)
+                self.pending.append(batch.slice(offset, take))
+                self.pending_rows += take
+                offset += take
+                if self.pending_rows == ROW_GROUP_ROWS:
+                    self._row_group()
+        else:
+            self.writer.write_batch(neutralise_formulas(batch) if self.fmt == "csv" else batch)
+        return self.sink.take()
+
+    def _row_group(self) -> None:
+        if self.pending:
+            joined = pa.Table.from_batches(self.pending).combine_chunks()  # one contiguous row group
+            self.writer.write_table(joined, row_group_size=ROW_GROUP_ROWS)
+        self.pending, self.pending_rows = [], 0
+
+    def close(self) -> bytes:
+        """The last bytes (the Parquet footer, the end of the Arrow stream)."""
+        if self.writer is not None:
+            if self.fmt == "parquet":
+                self._row_group()
+            self.writer.close()
+        return self.sink.take()
+
+
 def export_chunks(data: pads.Dataset, fmt: str, counter: list[int] | None = None) -> Iterator[bytes]:
-    """The bytes of `data` in `fmt`, one chunk per batch: memory stays bounded by a batch. The rows
-    written are added to `counter[0]` when given."""
-    check_format(fmt)
+    """The bytes of `data` in `fmt`, chunk by chunk: memory stays bounded by a batch (a row group for
+    Parquet). The rows written are added to `counter[0]` when given."""
+    encoder = Encoder(fmt, data.schema)
     counted = counter if counter is not None else [0]
-    if fmt == "jsonl":
-        for batch in data.to_batches(batch_size=JSONL_BATCH):
-            counted[0] += batch.num_rows
-            yield "".join(json.dumps(row, ensure_ascii=False, allow_nan=False) + "\n"
-                          for row in jsonable_rows(batch)).encode()
-        return
-    sink = _Sink()
-    stream = pa.PythonFile(sink, mode="w")
-    if fmt == "parquet":
-        writer: Any = pq.ParquetWriter(stream, data.schema)
-    elif fmt == "csv":
-        writer = pacsv.CSVWriter(stream, data.schema)
-    else:
-        writer = ipc.new_stream(stream, data.schema)
-    with writer:
-        for batch in data.to_batches():
-            writer.write_batch(neutralise_formulas(batch) if fmt == "csv" else batch)
-            counted[0] += batch.num_rows
-            yield sink.take()
-    yield sink.take()
+    for batch in data.to_batches(batch_size=JSONL_BATCH) if fmt == "jsonl" else data.to_batches():
+        counted[0] += batch.num_rows
+        if chunk := encoder.write(batch):
+            yield chunk
+    yield encoder.close()
+
+
+def export_digests(data: pads.Dataset, formats: tuple[str, ...] = DIGESTED) -> dict[str, Any]:
+    """The SHA-256 and size in bytes of the export of `data` in each of `formats`, in one read and
+    without writing a file: what a download of that format gives, byte for byte, with this writer."""
+    encoders = {fmt: Encoder(fmt, data.schema) for fmt in formats}
+    hashes = {fmt: hashlib.sha256() for fmt in formats}
+    sizes = dict.fromkeys(formats, 0)
+    rows = 0
+
+    def add(fmt: str, chunk: bytes) -> None:
+        hashes[fmt].update(chunk)
+        sizes[fmt] += len(chunk)
+
+    for batch in data.to_batches():
+        rows += batch.num_rows
+        for fmt, encoder in encoders.items():
+            add(fmt, encoder.write(batch))
+    for fmt, encoder in encoders.items():
+        add(fmt, encoder.close())
+    return {"writer": WRITER, "rows": rows,
+            **{fmt: {"sha256": hashes[fmt].hexdigest(), "bytes": sizes[fmt]} for fmt in formats}}
 
 
 def write_export(data: pads.Dataset, output: Path, fmt: str) -> int:

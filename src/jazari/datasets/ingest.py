@@ -71,8 +71,10 @@ class Ingestor:
         source_name: str | None = None,
         progress: Progress | None = None,
         job_id: str | None = None,
+        origin: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Ingest one file (one sheet) into `institute/name` and return the version's summary."""
+        """Ingest one file (one sheet) into `institute/name` and return the version's summary;
+        `origin` says what made the file when Jazari did (a campaign's method and counts: lineage)."""
         institute, name = parse_ref(ref)
         progress = progress or _quiet
         if mode not in ("replace", "append"):
@@ -142,7 +144,7 @@ class Ingestor:
                     blob = copying.result()
                 published = self._publish(
                     actor, institute, name, title, number, mode, outcome, resolved,
-                    source_name, blob.size, blob.sha256, job,
+                    source_name, blob.size, blob.sha256, job, origin,
                 )
             except JazariError as exc:
                 self._rollback(institute, name, latest)
@@ -281,7 +283,7 @@ class Ingestor:
     def _publish(
         self, actor: Actor, institute: str, name: str, title: str | None,
         number: int, mode: str, outcome: Any, options: dict[str, Any], source_name: str,
-        size: int, sha256: str, job: str,
+        size: int, sha256: str, job: str, origin: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """One transaction: the dataset (created if new) and its new version become visible."""
         with self.db.session() as session:
@@ -315,7 +317,7 @@ class Ingestor:
                 rows_read=outcome.rows_read, rows_written=outcome.rows_written,
                 rows_quarantined=outcome.rows_quarantined, rows_total=outcome.rows_total,
                 profile=outcome.profile, validation=outcome.report, privacy=outcome.privacy,
-                actor=actor.name, software_version=__version__, job_id=job,
+                actor=actor.name, software_version=__version__, job_id=job, origin=origin,
             )
             session.add(version)
             record(session, actor.name, "publish", f"{institute}/{name}", version=number,

@@ -27,6 +27,8 @@ class Dataset(Base):
     description: Mapped[str | None] = mapped_column(Text)
     access_level: Mapped[str] = mapped_column(String(20), default="institute")
     unlisted: Mapped[bool] = mapped_column(Boolean, default=False)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)  # by moderation (collective): see access.can
+    description_hidden: Mapped[bool] = mapped_column(Boolean, default=False)  # its description, by moderation
     recipe: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     meta: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)  # titles, themes, ...: catalog
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -68,6 +70,7 @@ class Version(Base):
     software_version: Mapped[str] = mapped_column(String(40))
     job_id: Mapped[str | None] = mapped_column(String(36))
     source_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    origin: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # made by Jazari (a campaign): what and how
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     dataset: Mapped[Dataset] = relationship()

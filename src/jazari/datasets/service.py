@@ -13,13 +13,22 @@ import pyarrow.dataset as pads
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jazari.datasets.export import check_format, write_export
+from jazari.datasets.export import WRITER, check_format, export_digests, write_export
 from jazari.datasets.models import ACCESS_LEVELS, Dataset, Version
 from jazari.datasets.names import parse_ref
+from jazari.datasets.preview import Page, read_page
 from jazari.errors import Forbidden, InputError, NotFound
 from jazari.factory.diff import diff_versions
 from jazari.factory.findings import redact_examples
-from jazari.governance.access import Guarded, can, can_on_platform, grant_used, require, version_guard
+from jazari.governance.access import (
+    Guarded,
+    can,
+    can_on_platform,
+    can_see_moderated,
+    grant_used,
+    require,
+    version_guard,
+)
 from jazari.governance.actors import Actor
 from jazari.governance.audit import events, record
 from jazari.governance.models import Institute
@@ -28,9 +37,7 @@ from jazari.privacy.columns import ColumnScan
 from jazari.privacy.report import example_tags
 from jazari.store import duck
 from jazari.store.database import Database, utcnow
-from jazari.store.lake import Lake
-
-MAX_PAGE = 1000
+from jazari.store.lake import Lake, VersionFiles
 
 
 def dataset_dict(dataset: Dataset, latest: Version | None) -> dict[str, Any]:
@@ -75,7 +82,7 @@ def version_dict(version: Version, *, full: bool = False, retention_days: int | 
     if full:
         summary.update(
             schema=version.table_schema,
-            profile=version.profile,
+            profile={k: v for k, v in (version.profile or {}).items() if k != "exports"},
             validation=(redact_examples(version.validation, example_tags(version.privacy))  # older versions too
                         if version.validation else version.validation),
             privacy=version.privacy,
@@ -86,7 +93,9 @@ def version_dict(version: Version, *, full: bool = False, retention_days: int | 
 
 def lineage_dict(version: Version) -> dict[str, Any]:
     """Where a version comes from and how it was made."""
+    made = {"origin": version.origin} if version.origin else {}  # e.g. the campaign it aggregates
     return {
+        **made,
         "source": {"name": version.source_name, "size": version.source_size, "sha256": version.source_sha256},
         "reader_options": version.reader_options,
         "mode": version.mode,
@@ -97,7 +106,14 @@ def lineage_dict(version: Version) -> dict[str, Any]:
         "delta_version": version.delta_version,
         "rows": {"read": version.rows_read, "written": version.rows_written,
                  "quarantined": version.rows_quarantined, "total": version.rows_total},
+        "exports": recorded_exports(version),
     }
+
+
+def recorded_exports(version: Version) -> dict[str, Any] | None:
+    """The SHA-256 and size of the version's Parquet and CSV exports, if computed with this writer."""
+    exports = (version.profile or {}).get("exports")
+    return exports if isinstance(exports, dict) and exports.get("writer") == WRITER else None
 
 
 class DatasetService:
@@ -107,6 +123,13 @@ class DatasetService:
         self.db = db
         self.lake = lake
         self.on_change: Callable[[Session, int], None] | None = None  # set by the app: the search index
+        self.reader = duck.Reader(lake.root)  # one sealed DuckDB over the lake for previews
+        self.sandboxes = duck.Spares()  # fresh connections for sandboxed SQL (catalog.query), made ahead
+
+    def close(self) -> None:
+        """Release the DuckDB databases of previews and queries."""
+        self.reader.close()
+        self.sandboxes.close()
 
     def _find(self, actor: Actor, ref: str, action: str = "see") -> Dataset:
         with self.db.session() as session:
@@ -138,14 +161,16 @@ class DatasetService:
 
     def _read(
         self, actor: Actor, ref: str, audit_action: str, number: int | None = None,
-        details: dict[str, Any] | None = None,
+        details: dict[str, Any] | None = None, prepare: Callable[[Version], None] | None = None,
     ) -> tuple[Dataset, Version]:
         """Check read access and find the version; a read of non-public data is audited in the same
-        transaction (DESIGN rule 2)."""
+        transaction (DESIGN rule 2). `prepare` may refuse the read (bad input) before it is audited."""
         with self.db.session() as session:
             dataset = self._lookup(session, actor, ref, "read")
             version = self._version(dataset, number, session)
             guard = self._guard(actor, dataset, version)
+            if prepare is not None:
+                prepare(version)
             audit_read(session, actor, audit_action, guard, version.number, details)
         return dataset, version
 
@@ -230,7 +255,7 @@ class DatasetService:
             latest = {v.dataset_id: v for v in session.scalars(
                 select(Version).join(newest, (Version.dataset_id == newest.c.dataset_id)
                                      & (Version.number == newest.c.number)))}
-        return [dataset_dict(d, latest.get(d.id)) for d in datasets if can(actor, "see", d)]
+        return [_moderated(actor, d, dataset_dict(d, latest.get(d.id))) for d in datasets if can(actor, "see", d)]
 
     def info(self, actor: Actor, ref: str) -> dict[str, Any]:
         """One dataset's metadata and latest version number."""
@@ -239,7 +264,7 @@ class DatasetService:
             latest = session.scalar(
                 select(Version).where(Version.dataset_id == dataset.id).order_by(Version.number.desc()).limit(1)
             )
-        return dataset_dict(dataset, latest)
+        return _moderated(actor, dataset, dataset_dict(dataset, latest))
 
     def versions(self, actor: Actor, ref: str) -> list[dict[str, Any]]:
         """The history of a dataset, newest first."""
@@ -251,12 +276,29 @@ class DatasetService:
             days = retention_of(session, dataset.id)
         return [_without_source(version_dict(v, retention_days=days), actor, dataset, v) for v in rows]
 
-    def version(self, actor: Actor, ref: str, number: int | None = None) -> dict[str, Any]:
-        """One version with schema, profile, validation report and lineage (profile values are data)."""
+    def version(self, actor: Actor, ref: str, number: int | None = None, *, digests: bool = False) -> dict[str, Any]:
+        """One version with schema, profile, validation report and lineage (profile values are data).
+        With `digests`, the lineage's `exports` holds the SHA-256 and size of the Parquet and CSV
+        downloads: computed by encoding them once, then kept with the version."""
         dataset, found = self._read(actor, ref, "read.version", number)
         with self.db.session() as session:
             days = retention_of(session, dataset.id)
+        if digests and recorded_exports(found) is None:
+            found = self._record_exports(dataset, found)
         return version_dict(found, full=True, retention_days=days)
+
+    def _record_exports(self, dataset: Dataset, version: Version) -> Version:
+        """Compute the export digests of a version (the exports are deterministic) and keep them in
+        its stored profile: a fact about its immutable rows, like the profile itself."""
+        institute, name = parse_ref(dataset.ref)
+        exports = export_digests(self.lake.dataset(self.lake.table(institute, name), version.delta_version))
+        with self.db.session() as session:
+            row = session.get(Version, version.id)
+            if row is None:  # deleted meanwhile: give the digests without keeping them
+                version.profile = {**(version.profile or {}), "exports": exports}
+                return version
+            row.profile = {**(row.profile or {}), "exports": exports}
+        return row
 
     def scan(
         self, actor: Actor, ref: str, number: int | None = None, *, audit_action: str = "load",
@@ -280,28 +322,46 @@ class DatasetService:
         """A whole version as a pyarrow.Table."""
         return self.scan(actor, ref, version)[1].to_table()
 
+    def files(
+        self, actor: Actor, ref: str, number: int | None = None, *, audit_action: str,
+        details: dict[str, Any] | None = None, check: Callable[[VersionFiles, str], None] | None = None,
+    ) -> tuple[Version, VersionFiles]:
+        """The Parquet files and schema of a version, for DuckDB, after the access check (audited as
+        `audit_action`); `check(files, "inst/name version n")` may refuse bad input before the audit."""
+        institute, name = parse_ref(ref)
+        found: list[VersionFiles] = []
+
+        def prepare(version: Version) -> None:
+            found.append(self.lake.version_files(self.lake.table(institute, name), version.delta_version))
+            if check is not None:
+                check(found[0], f"{ref} version {version.number}")
+
+        _dataset, version = self._read(actor, ref, audit_action, number, details, prepare)
+        return version, found[0]
+
     def rows(
-        self, actor: Actor, ref: str, version: int | None = None, *, offset: int = 0, limit: int = 100
+        self, actor: Actor, ref: str, version: int | None = None, *, offset: int = 0, limit: int = 100,
+        sort: str | None = None, descending: bool = False, filters: dict[str, str] | None = None,
     ) -> dict[str, Any]:
-        """One page of rows, in file order."""
-        if offset < 0 or not 0 < limit <= MAX_PAGE:
-            raise InputError(f"offset must be >= 0 and limit between 1 and {MAX_PAGE}", field="limit")
-        found, data = self.scan(actor, ref, version, audit_action="read.rows",
-                                details={"offset": offset, "limit": limit})
-        con = duck.connect()
-        try:
-            con.register("v", data)
-            page = con.sql(f"SELECT * FROM v LIMIT {int(limit)} OFFSET {int(offset)}").to_arrow_table()
-        finally:
-            con.close()
+        """One page of rows, in file order or sorted by the column `sort`, keeping the rows whose
+        `filters` columns, read as text, contain their text (any case; all must match)."""
+        page = Page.checked(offset, limit, sort, descending, filters)
+        found, source = self.files(actor, ref, version, audit_action="read.rows", details=page.audit_details(),
+                                   check=page.check_columns)
+        rows = read_page(self.reader, source, page, found.rows_total)
         return {
             "dataset": ref,
             "version": found.number,
             "offset": offset,
             "limit": limit,
             "total": found.rows_total,
-            "columns": page.schema.names,
-            "rows": _jsonable_rows(page),
+            "columns": rows.table.schema.names,
+            "rows": _jsonable_rows(rows.table),
+            "sort": page.sort,
+            "descending": page.descending,
+            "filters": page.filters,
+            "matched": rows.matched,
+            "has_more": rows.has_more,
         }
 
     def quarantine(self, actor: Actor, ref: str, version: int | None = None, *, limit: int = 100) -> dict[str, Any]:
@@ -351,6 +411,14 @@ def audit_read(
     extra = {"grant": grant.id} if grant else {}
     record(session, actor.name, action, dataset.ref, version=version, client=actor.client,
            purpose=grant.purpose if grant else None, details={**(details or {}), **extra, "via": actor.via})
+
+
+def _moderated(actor: Actor, dataset: Dataset, summary: dict[str, Any]) -> dict[str, Any]:
+    """A dataset's summary without the description that moderation hid, for all but its institute."""
+    if dataset.description_hidden and not can_see_moderated(actor, dataset.institute.slug):
+        summary["description"] = None
+        summary["metadata"] = {k: v for k, v in summary["metadata"].items() if k != "description"}
+    return summary
 
 
 def _without_source(summary: dict[str, Any], actor: Actor, dataset: Dataset, version: Version) -> dict[str, Any]:

@@ -1,5 +1,5 @@
-"""Governance pages: an institute's members, a dataset's access (level, listing, requests) and
-audit log, and the stewards' queue of requests and grants. Every page calls the node's services
+"""Governance pages: an institute's members, a dataset's access (level, listing, requests: a tab of
+the dataset page) and audit log, and the stewards' queue of requests and grants. Every page calls the node's services
 with the actor; what the actor may do is asked of `governance.access.can`, never decided here."""
 
 from __future__ import annotations
@@ -11,9 +11,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from jazari.api.deps import ActorDep, NodeDep, PathId
+from jazari.app import Jazari
 from jazari.datasets.models import ACCESS_LEVELS
 from jazari.datasets.names import parse_ref
 from jazari.governance.access import can, can_in_institute
+from jazari.governance.actors import Actor
 from jazari.governance.models import ROLES
 from jazari.web.i18n import N_
 from jazari.web.render import PageRoute, optional_days, redirect, render, require_signed_in, whole_days
@@ -56,24 +58,22 @@ def _ref(institute: str, name: str) -> str:
     return ref
 
 
-def _guarded(info: dict[str, Any]) -> SimpleNamespace:
+def guarded(info: dict[str, Any]) -> SimpleNamespace:
     """What `can` decides on, from the dataset as the service returned it."""
     return SimpleNamespace(ref=info["dataset"], access_level=info["access_level"],
                            unlisted=bool(info.get("unlisted", False)))
 
 
-@router.get("/datasets/{institute}/{name}/access", response_class=HTMLResponse)
-def dataset_access(request: Request, institute: str, name: str, jz: NodeDep, actor: ActorDep) -> HTMLResponse:
-    """The dataset's level and listing; stewards change them; members who cannot read ask."""
-    info = jz.dataset(_ref(institute, name), actor)
-    target = _guarded(info)
+def access_context(jz: Jazari, actor: Actor, info: dict[str, Any]) -> dict[str, Any]:
+    """What the dataset page's access tab shows (`/datasets/{institute}/{name}/access`): the level and
+    listing; the forms to change them for stewards; the request form for members who cannot read."""
+    target = guarded(info)
     mine = jz.access.requests(actor, mine=True, dataset_ref=info["dataset"]) if actor.user_id else []
-    context = {
-        "info": info, "levels": ACCESS_LEVELS, "manages": can(actor, "manage", target),
+    return {
+        "levels": ACCESS_LEVELS, "manages": can(actor, "manage", target),
         "reads": can(actor, "read", target), "grant": actor.grants.get(info["dataset"]),
         "pending": [r for r in mine if r["status"] == "pending"], "my_requests": mine,
     }
-    return render(request, "dataset_access.html", context)
 
 
 @router.post("/datasets/{institute}/{name}/access")

@@ -195,6 +195,7 @@ def render(
         "_": gettext, "gettext": gettext, "path": request.url.path, "here": here(request),
         "flash": _read_flash(request, jz, gettext),
         "manages": can_on_platform(actor, "inspect") or any(can_in_institute(actor, "review", s) for s in actor.roles),
+        "uploads": can_on_platform(actor, "administer") or any(can_in_institute(actor, "contribute", s) for s in actor.roles),
     }
     html = env.get_template(name).render({**page, **(context or {})})
     response = HTMLResponse(html, status_code=status, headers=headers)

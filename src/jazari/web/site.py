@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from jazari.web import auth, governance, i18n, pages
+from jazari.web import auth, collective, dataset, front, governance, i18n, pages, upload
 
 
 def install(app: FastAPI) -> None:
@@ -14,5 +14,9 @@ def install(app: FastAPI) -> None:
         i18n.translations(lang)
     app.include_router(auth.router)
     app.include_router(governance.router)
+    app.include_router(front.router)
     app.include_router(pages.router)
+    app.include_router(dataset.router)
+    app.include_router(upload.router)
+    app.include_router(collective.router)
     pages.mount_static(app)
