@@ -5,7 +5,7 @@ panel alone (`HX-Target: tabpanel`) and swaps it in. Each tab calls the node's s
 page's actor: they decide access (governance.access) and audit reads; a tab the actor may not read
 says why instead. Each tab links its JSON twin in the API. The SQL console posts to
 `/datasets/{institute}/{name}/query`, a web route over `Jazari.query` with the same actor and CSRF
-check as every form."""
+check as every form. `/datasets/{institute}/{name}/edit` is the stewards' form over `Jazari.set_metadata`."""
 
 from __future__ import annotations
 
@@ -15,22 +15,23 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from jazari.api.deps import MAX_INT, ActorDep, NodeDep, QueryNumber
 from jazari.app import Jazari
+from jazari.catalog.themes import LANGUAGES, THEMES, region_labels
 from jazari.datasets.names import parse_ref
 from jazari.errors import Forbidden, InputError, JazariError, NotFound, Unauthenticated
-from jazari.governance.access import can
+from jazari.governance.access import can, require
 from jazari.governance.actors import Actor
 from jazari.web import i18n
 from jazari.web.charts import profile_charts
 from jazari.web.governance import access_context, guarded
 from jazari.web.i18n import N_
-from jazari.web.render import PageRoute, page_language, render
+from jazari.web.render import PageRoute, page_language, redirect, render
 
 router = APIRouter(include_in_schema=False, route_class=PageRoute)
 
@@ -180,11 +181,11 @@ def overview(view: DatasetView) -> dict[str, Any]:
     """The dataset's data card; one who may see it but not read it gets its metadata part."""
     twins = [(N_("Dataset (JSON)"), view.api()), (N_("DCAT-AP (JSON-LD)"), view.api("/dcat.jsonld"))]
     if view.info.get("latest_version") is None:
-        return {"card": None, "reads": view.may("read"), "twins": twins}
+        return {"card": None, "reads": view.may("read"), "edits": view.may("manage"), "twins": twins}
     card = view.jz.data_card(view.ref, view.version, lang=view.lang, actor=view.actor, base_url=view.base_url)
     number = view.version or view.info["latest_version"]
     twins.append((N_("Data card (Markdown)"), view.api(f"/versions/{number}/card.md", lang=view.lang)))
-    return {"card": card_html(card), "reads": view.may("read"), "twins": twins}
+    return {"card": card_html(card), "reads": view.may("read"), "edits": view.may("manage"), "twins": twins}
 
 
 def data(view: DatasetView, offset: int, sort: str, descending: bool, filters: dict[str, str]) -> dict[str, Any]:
@@ -349,3 +350,69 @@ def query_page(
     response.headers["cache-control"] = "no-store"
     response.status_code = status if response.status_code == 200 else response.status_code
     return response
+
+
+# the metadata form ---------------------------------------------------------------------------
+def metadata_form(meta: dict[str, Any]) -> dict[str, str | list[str]]:
+    """Stored metadata as the form's fields: `title_fr`, ..., keywords comma separated, codes as lists."""
+    form: dict[str, str | list[str]] = {f"{key}_{lang}": (meta.get(key) or {}).get(lang, "")
+                                        for key in ("title", "description") for lang in LANGUAGES}
+    form["keywords"] = ", ".join(meta.get("keywords") or [])
+    form.update({key: list(meta.get(key) or []) for key in ("themes", "regions")})
+    form.update({key: str(meta.get(key) or "") for key in ("license", "source", "contact")})
+    return form
+
+
+def form_metadata(form: dict[str, str | list[str]]) -> dict[str, Any]:
+    """The form's fields as the metadata `Jazari.set_metadata` takes (empty fields left out)."""
+    meta: dict[str, Any] = {key: {lang: form[f"{key}_{lang}"] for lang in LANGUAGES if form[f"{key}_{lang}"]}
+                            for key in ("title", "description")}
+    words = str(form["keywords"]).replace("،", ",").split(",")  # the Arabic comma too
+    meta["keywords"] = [w.strip() for w in words if w.strip()]
+    meta.update({key: form[key] for key in ("themes", "regions", "license", "source", "contact")})
+    return {key: value for key, value in meta.items() if value}
+
+
+def form_field(error: InputError) -> str:
+    """The form field an error of `validate_metadata` names: `title.ar` is `title_ar`, `themes[0]` is `themes`."""
+    return str(error.context.get("field") or "").partition("[")[0].replace(".", "_")
+
+
+def _edit_page(view: DatasetView, form: dict[str, str | list[str]], error: InputError | None = None) -> HTMLResponse:
+    lang = view.lang
+    context = {"info": view.info, "view": view, "form": form, "error": error,
+               "error_field": form_field(error) if error else None, "languages_edit": LANGUAGES,
+               "title": localized(view.info, "title", lang) or view.ref,
+               "themes": [(code, labels[lang]) for code, labels in THEMES.items()],
+               "regions": [(code, labels[lang]) for code, labels in region_labels().items()]}
+    return render(view.request, "dataset_edit.html", context, status=error.status if error else 200,
+                  headers={"cache-control": "no-store"})
+
+
+@router.get("/datasets/{institute}/{name}/edit", response_class=HTMLResponse)
+def edit_page(request: Request, institute: str, name: str, jz: NodeDep, actor: ActorDep) -> HTMLResponse:
+    """The form that edits a dataset's metadata (its stewards)."""
+    view = _view(request, jz, actor, institute, name, None)
+    require(actor, "manage", guarded(view.info))  # the form only to who may save it; saving asks again
+    return _edit_page(view, metadata_form(view.info.get("metadata") or {}))
+
+
+@router.post("/datasets/{institute}/{name}/edit", response_model=None)
+def save_metadata(
+    request: Request, institute: str, name: str, jz: NodeDep, actor: ActorDep,
+    title_fr: str = Form(""), title_ar: str = Form(""), title_en: str = Form(""),
+    description_fr: str = Form(""), description_ar: str = Form(""), description_en: str = Form(""),
+    keywords: str = Form(""), themes: list[str] = Form([]), regions: list[str] = Form([]),
+    license: str = Form(""), source: str = Form(""), contact: str = Form(""),  # noqa: A002 - the metadata's name
+) -> Response:
+    """Save the metadata; a field that is wrong shows the form again with the message beside it."""
+    view = _view(request, jz, actor, institute, name, None)
+    form: dict[str, str | list[str]] = {
+        "title_fr": title_fr, "title_ar": title_ar, "title_en": title_en, "description_fr": description_fr,
+        "description_ar": description_ar, "description_en": description_en, "keywords": keywords,
+        "themes": themes, "regions": regions, "license": license, "source": source, "contact": contact}
+    try:
+        jz.set_metadata(view.ref, form_metadata(form), actor=actor)
+    except InputError as error:
+        return _edit_page(view, form, error)
+    return redirect(request, f"/datasets/{view.ref}", N_("Metadata saved."))
