@@ -116,7 +116,6 @@ def can(actor: Actor, action: str, resource: Guarded) -> bool:
     return role >= ROLE_RANK["steward"] or granted
 
 
-
 def seen_by(actor: Actor, datasets: Any) -> ColumnElement[bool]:
     """The datasets `actor` may see, as a SQL condition: `can(actor, "see", dataset)` for every row,
     so that lists and search filter, count and page in the database. `datasets` is the datasets
@@ -136,6 +135,7 @@ def seen_by(actor: Actor, datasets: Any) -> ColumnElement[bool]:
     if actor.signed_in:  # network, and listed institute or restricted datasets
         ways.append(or_(level == "network", not_(unlisted)))
     return and_(or_(not_(datasets.hidden), member), or_(*ways))
+
 
 def can_in_institute(actor: Actor, action: str, institute: str) -> bool:
     """May `actor` see the members of, manage the members of, review the requests and grants of, or
