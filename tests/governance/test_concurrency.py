@@ -163,8 +163,10 @@ def test_parallel_wrong_passwords_stay_within_the_limit(node, monkeypatch: pytes
     monkeypatch.setattr(accounts.PasswordProvider, "identify", identify)
     limit = jz.settings.signin_max_failures
     results = race(*[lambda: jz.accounts.sign_in(AMINA, "wrong password!", address="10.0.0.1")] * 4 * limit)
-    checked = kinds(results)["Unauthenticated"]  # at most the limit had their password checked
-    assert 1 <= checked <= limit and kinds(results)["RateLimited"] == 4 * limit - checked, results
+    # at most the limit had their password checked; attempts are counted before the check, so when
+    # they all count at once (a loaded machine) every one may be refused: safe, and never more
+    checked = kinds(results)["Unauthenticated"]
+    assert checked <= limit and kinds(results)["RateLimited"] == 4 * limit - checked, results
     with jz.db.engine.connect() as conn:  # refused attempts are not counted: the pause does not grow
         assert conn.execute(sa.text("SELECT count(*) FROM sign_in_failures")).scalar() == checked
     for _ in range(limit - checked):
