@@ -53,6 +53,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(key)
     for key in TEST_SECRETS:  # env=test refuses the development defaults, as production does
         monkeypatch.setenv(key, f"test-only-{key.lower()}-0123456789abcdef")
+    monkeypatch.setenv("JAZARI_CACHE_DIR", "")  # no compiled Hyperscan database left in the user's cache folder
 
 
 @pytest.fixture(params=BACKENDS)

@@ -41,7 +41,7 @@ def scan(
     plain: bool = typer.Option(False, "--plain", help="Each line is a text; its line number is its id."),
     lang: str = typer.Option(None, "--lang", help="fr, ar, en or darija (optional)."),
     min_score: float = typer.Option(0.5, "--min-score", help="Drop findings scored below this."),
-    batch: int = typer.Option(2000, "--batch", help="Texts scanned together."),
+    batch: int = typer.Option(2000, "--batch", help="Texts scanned together (one `scan_many` call)."),
 ) -> None:
     """Write, for each input text, one JSON line {"id", "findings": [{entity, start, end, score, text}]}."""
     from jazari.privacy import default_scanner

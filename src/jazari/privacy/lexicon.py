@@ -18,6 +18,7 @@ _FOLD = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ک": "ك", "ی": "ي",
 _FOLD_CHAR = re.compile("[" + "".join(_FOLD) + "]")
 _NON_WORD = re.compile(r"[^\w ]|_")
 _ASCII_SPACE = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+_SEPARATOR = "\n"  # between texts matched together: a non-word character, like the ends of a text
 _SPACES = re.compile(r"\s+")
 _ARABIC = re.compile("[\u0600-\u06ff]")
 # final-letter spellings people swap (ة/ه, ى/ي), unless the variant is a common word
@@ -35,7 +36,39 @@ def match_text(text: str) -> str:
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     if low.isascii():
         return low.translate(_ASCII_SPACE)
-    return _NON_WORD.sub(" ", _FOLD_CHAR.sub(lambda m: _FOLD[m.group()], low))
+    return _NON_WORD.sub(" ", _fold(low))
+
+
+def _fold(low: str) -> str:
+    if _FOLD_CHAR.search(low) is None:
+        return low
+    for letter, folded in _FOLD.items():  # a C search per letter: cheaper than a regex calling back per hit
+        if letter in low:
+            low = low.replace(letter, folded)
+    return low
+
+
+def match_texts(texts: list[str]) -> list[str]:
+    """`match_text` of each text, computed in one pass over them all (their separator is not a word character,
+    and no case rule crosses it)."""
+    if len(texts) < 2:
+        return [match_text(t) for t in texts]
+    out = [""] * len(texts)
+    plain = [i for i, t in enumerate(texts) if t.isascii()]
+    others = [i for i, t in enumerate(texts) if not t.isascii()] if len(plain) < len(texts) else []
+    for group in (plain, others):  # ASCII texts apart: a translation is cheaper than a regex
+        joined = _SEPARATOR.join([texts[i] for i in group])
+        low = joined.lower()
+        if len(low) != len(joined):  # a letter whose lower case is longer (`İ`): per text
+            for i in group:
+                out[i] = match_text(texts[i])
+            continue
+        low = low.translate(_ASCII_SPACE) if low.isascii() else _NON_WORD.sub(" ", _fold(low))
+        at = 0
+        for i in group:
+            out[i] = low[at:at + len(texts[i])]
+            at += len(texts[i]) + 1
+    return out
 
 
 def _strip_accents(text: str) -> str:
@@ -109,3 +142,30 @@ class Lexicon:
                 else:
                     found.append((start + prefix, end, value))
         return hits
+
+    def find_many(self, matches: list[str]) -> list[Hits]:
+        """`find` for each match-form text, in one pass of the automaton over them all."""
+        if len(matches) < 2 or not self.size:
+            return [self.find(m) for m in matches]
+        # each text between spaces, as `find` sees it, with a character no key has between two texts: no hit
+        # spans two texts
+        found: list[Hits] = [{} for _ in matches]
+        bounds = []
+        at = 0
+        for m in matches:
+            at += len(m) + 3
+            bounds.append(at)
+        i, hits, bound, base = 0, found[0], bounds[0], 0
+        for last, (length, bucket) in self._automaton.iter(" " + " \x00 ".join(matches) + " "):
+            if last >= bound:
+                while last >= bounds[i]:
+                    i += 1
+                hits, bound, base = found[i], bounds[i], bounds[i - 1]
+            start, end = last - base - length + 1, last - base - 1
+            for kind, value, prefix in bucket:
+                kind_hits = hits.get(kind)
+                if kind_hits is None:
+                    hits[kind] = [(start + prefix, end, value)]
+                else:
+                    kind_hits.append((start + prefix, end, value))
+        return found

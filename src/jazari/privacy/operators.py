@@ -44,10 +44,12 @@ def redact(values: pa.Array | pa.ChunkedArray, entity: str | None = None, lang: 
     if entity is not None:
         filled = pc.if_else(pc.is_null(values), None, pa.scalar(tag(entity), pa.string()))
         return pc.cast(filled, pa.string())
-    from jazari.privacy.scanner import scan_text  # the scanner loads its gazetteers lazily
+    from jazari.privacy.scanner import scan_many  # the scanner loads its gazetteers lazily
 
     texts = _strings(values)
-    findings = [scan_text(t, lang=lang) if t else [] for t in texts.to_pylist()]
+    values_list = texts.to_pylist()
+    found = iter(scan_many([t for t in values_list if t], lang))
+    findings = [next(found) if t else [] for t in values_list]
     return text_redact(texts, findings)
 
 

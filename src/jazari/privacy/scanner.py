@@ -17,8 +17,8 @@ from typing import Any
 
 from jazari.errors import InputError
 from jazari.privacy.findings import Entity, Finding
-from jazari.privacy.lexicon import Lexicon, match_text
-from jazari.privacy.normalize import normalize
+from jazari.privacy.lexicon import Hits, Lexicon, match_text, match_texts
+from jazari.privacy.normalize import Normalized, normalize
 from jazari.privacy.prefilter import Prefilter, portable
 from jazari.privacy.recognizers import Doc, Pattern, Recognizer, default_recognizers
 from jazari.privacy.recognizers.base import FEATURES, SCREENED_FEATURES, digit_run_feature
@@ -26,7 +26,9 @@ from jazari.privacy.recognizers.base import FEATURES, SCREENED_FEATURES, digit_r
 LANGS = frozenset({"fr", "ar", "en", "ary", "darija"})
 CHUNK_SIZE = 1 << 16
 MARGIN = 1024
+BATCH_CHARS = 1 << 16  # `scan_many` scans short texts in groups of about this many characters
 _SPACY = "spacy_fr"
+_new_tuple = tuple.__new__
 
 Candidate = tuple[int, int, float, str, str]
 # how one recognizer reads its context: (ctx kind, negative kind, before, after, clause, boost, penalty,
@@ -110,6 +112,14 @@ class _Plan:
                    frozenset(k[0] for k in keywords), tuple(finders))
 
 
+def _matched_form(original: str) -> tuple[str, Normalized | None]:
+    """The text the recognizers match and its normalisation, None when offsets stay those of `original`."""
+    if original.isascii():  # nothing to normalise: every mark and odd digit is outside ASCII
+        return original, None
+    norm = normalize(original)
+    return norm.text, (norm if norm.starts is not None else None)
+
+
 def _min_digits(rec: Recognizer, pattern: Pattern) -> int:
     return max(pattern.min_digits, 1 if rec.needs == "digit" else 0)
 
@@ -184,9 +194,52 @@ class Scanner:
 
     def scan_many(self, texts: Iterable[str], lang: str | None = None, *, entities: set[str] | None = None,
                   min_score: float = 0.5) -> list[list[Finding]]:
-        """`scan` for each text, in order."""
-        self._active(lang, entities, min_score)
-        return [self.scan(t, lang, entities=entities, min_score=min_score) for t in texts]
+        """`scan` for each text, in order: the same findings, in less time per text than one `scan` call each.
+
+        Short texts are scanned in groups (up to `BATCH_CHARS` characters): the match forms of a group are
+        computed, and its keywords found, in one pass over the whole group; then each text runs alone."""
+        plan = self._active(lang, entities, min_score)
+        found: list[list[Finding]] = []
+        group: list[str] = []
+        size = 0
+        for i, text in enumerate(texts):
+            if not isinstance(text, str):
+                raise InputError(f"can only scan text, not {type(text).__name__} (text {i + 1})",
+                                 hint="decode bytes with scan_bytes")
+            if len(text) > self.chunk_size + 2 * MARGIN:
+                found.extend(self._scan_group(group, lang, plan, min_score, entities))
+                group, size = [], 0
+                found.append(self.scan(text, lang, entities=entities, min_score=min_score))
+                continue
+            group.append(text)
+            size += len(text)
+            if size >= BATCH_CHARS:
+                found.extend(self._scan_group(group, lang, plan, min_score, entities))
+                group, size = [], 0
+        found.extend(self._scan_group(group, lang, plan, min_score, entities))
+        return found
+
+    def _scan_group(self, originals: list[str], lang: str | None, plan: _Plan, min_score: float,
+                    entities: set[str] | None) -> list[list[Finding]]:
+        """The findings of short texts (one piece each), their match forms and keywords found all at once."""
+        found: list[list[Finding]] = [[] for _ in originals]
+        texts: list[str] = []
+        norms: list[Normalized | None] = []
+        at: list[int] = []
+        for i, original in enumerate(originals):
+            text, norm = _matched_form(original)
+            if text.strip():
+                texts.append(text)
+                norms.append(norm)
+                at.append(i)
+        matches = match_texts(texts)
+        for i, text, norm, match, hits, flagged in zip(at, texts, norms, matches, self.lexicon.find_many(matches),
+                                                      self.prefilter.candidates_many(texts), strict=True):
+            candidates = self._candidates(text, match, hits, flagged, lang, plan, min_score, entities)
+            if norm is not None:
+                candidates = [(*norm.span(s, e), sc, ent, name) for s, e, sc, ent, name in candidates]
+            found[i] = self._findings(originals[i], 0, candidates)
+        return found
 
     def scan_bytes(self, data: bytes, lang: str | None = None, *, encoding: str = "utf-8",
                    entities: set[str] | None = None, min_score: float = 0.5) -> list[Finding]:
@@ -217,17 +270,19 @@ class Scanner:
     def _scan_piece(self, original: str, lang: str | None, plan: _Plan, min_score: float,
                     entities: set[str] | None) -> list[Candidate]:
         """Resolved candidates of one piece, in the piece's original offsets."""
-        norm = None
-        if original.isascii():  # nothing to normalise: every mark and odd digit is outside ASCII
-            text = original
-        else:
-            norm = normalize(original)
-            text = norm.text
-            if norm.starts is None:
-                norm = None
+        text, norm = _matched_form(original)
         if not text.strip():
             return []
-        flagged = self.prefilter.candidates(text)
+        match = match_text(text)
+        candidates = self._candidates(text, match, self.lexicon.find(match), self.prefilter.candidates(text), lang,
+                                      plan, min_score, entities)
+        if norm is None:
+            return candidates
+        return [(*norm.span(s, e), sc, ent, name) for s, e, sc, ent, name in candidates]
+
+    def _candidates(self, text: str, match: str, hits: Hits, flagged: list[int] | None, lang: str | None,
+                    plan: _Plan, min_score: float, entities: set[str] | None) -> list[Candidate]:
+        """Resolved candidates of one normalised piece, given its match form, keyword hits and prefilter ids."""
         absent = self._screened
         if flagged is not None:
             n = len(self._patterns)
@@ -237,17 +292,17 @@ class Scanner:
                 del flagged[cut:]
         else:
             absent = frozenset()
-        doc = Doc(text, match_text(text), {}, lang, absent)
-        hits = doc.hits = self.lexicon.find(doc.match)
+        doc = Doc(text, match, hits, lang, absent)
         candidates: list[Candidate] = []
         rules = plan.rules
         for i in plan.order if flagged is None else flagged:
             rule = rules[i]
             if rule is None:
                 continue
+            best = rule[1]
+            if best < min_score and (rule[3] not in hits or best + rule[4] < min_score):
+                continue  # a dict look-up (the context kind): before the gates, which may search the text
             pattern, best, gates, context_kind, boost, group, validator, entity, name, context, screened = rule
-            if best < min_score and (context_kind not in hits or best + boost < min_score):
-                continue  # a dict look-up: before the gates, which may search the text
             # the gates spare trying a pattern, unless the prefilter already said it may match: then they
             # are checked on its first match only
             checked = flagged is None or not screened
@@ -290,14 +345,13 @@ class Scanner:
                               if sc >= min_score)
         if len(candidates) > 1:
             candidates = resolve_overlaps(_drop_names_in_addresses(candidates))
-        if norm is None:
-            return candidates
-        return [(*norm.span(s, e), sc, ent, name) for s, e, sc, ent, name in candidates]
+        return candidates
 
     @staticmethod
     def _findings(text: str, offset: int, candidates: list[Candidate]) -> list[Finding]:
+        # `tuple.__new__` makes the named tuple without the Python call of `Finding.__new__`
         return [
-            Finding(entity, s + offset, e + offset, round(score, 3), name, text[s + offset:e + offset])
+            _new_tuple(Finding, (entity, s + offset, e + offset, round(score, 3), name, text[s + offset:e + offset]))
             for s, e, score, entity, name in candidates
         ]
 

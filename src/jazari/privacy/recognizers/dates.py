@@ -34,6 +34,9 @@ for _number, _names in _MONTH_NAMES.items():
             MONTHS[f"{_w} {_words[_i + 1]}"] = _number
 
 _MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS if " " in m or len(m) > 1), key=len, reverse=True))
+# the first letters of the month names: a pattern that starts with a month name first tests this one class at each
+# position (`re` would enter every case-blind alternative)
+_MONTH_START = "(?=(?i:[" + "".join(sorted({m[0] for m in MONTHS if " " in m or len(m) > 1})) + "]))"
 _DAY = r"(?:1er|[12][0-9]|3[01]|0?[1-9])"
 _YEAR = r"(?:19|20)[0-9]{2}"
 _NUM_MONTH = r"(?:1[0-2]|0?[1-9])"
@@ -86,8 +89,8 @@ DOB = Recognizer(
                 r"(?![\w/-]|\.[0-9])", 0.2),
         Pattern(rf"(?=[12])(?<![\w/.-]){_YEAR}-(?:1[0-2]|0[1-9])-(?:[12][0-9]|3[01]|0[1-9])(?![\w/-])", 0.2),
         Pattern(rf"(?=[0-9])(?<!\w){_DAY}[ .]{{1,3}}(?i:{_MONTH_ALT})\.?[ ,]{{1,3}}{_YEAR}(?!\w)", 0.2),
-        Pattern(rf"(?<!\w)(?i:{_MONTH_ALT})\.?[ ]{{1,2}}{_DAY}(?:st|nd|rd|th)?,?[ ]{{1,2}}{_YEAR}(?!\w)",
-                0.2),
+        Pattern(rf"{_MONTH_START}(?<!\w)(?i:{_MONTH_ALT})\.?[ ]{{1,2}}{_DAY}(?:st|nd|rd|th)?,?[ ]{{1,2}}{_YEAR}"
+                r"(?!\w)", 0.2),
         Pattern(rf"(?=[12])(?<![\w/.-]){_YEAR}[/.](?:1[0-2]|0?[1-9])[/.](?:[12][0-9]|3[01]|0?[1-9])"
                 r"(?![\w/-])", 0.2),
     ),
