@@ -170,6 +170,21 @@ def child_duckdb(args: argparse.Namespace) -> dict[str, Any]:
     return {"seconds": seconds, "cpu_s": cpu, "rows": rows, "rejects": rejects}
 
 
+def child_floor(args: argparse.Namespace) -> dict[str, Any]:
+    """The physical floor of any validator: DuckDB only parsing the CSV, every column read as text
+    (`count(col)` of each column forces each to be materialized), no type, no check."""
+    import duckdb
+
+    con = duckdb.connect()
+    t0, c0 = time.perf_counter(), time.process_time()
+    rel = f"read_csv('{args.csv}', delim=';', header=true, all_varchar=true)"
+    names = [d[0] for d in con.execute(f"DESCRIBE SELECT * FROM {rel}").fetchall()]
+    counts = con.execute(f"SELECT count(*), {', '.join(f'count({json.dumps(n)})' for n in names)} FROM {rel}").fetchone()
+    assert counts is not None
+    return {"seconds": time.perf_counter() - t0, "cpu_s": time.process_time() - c0, "rows": counts[0],
+            "columns": len(names)}
+
+
 def child_stages(args: argparse.Namespace) -> dict[str, Any]:
     """Read + cast + validate only (no raw copy, no lake, no profile): what frictionless does."""
     import pyarrow as pa
@@ -260,8 +275,9 @@ def bench_ingest(csv: Path, repeat: int, label: str) -> dict[str, Any]:
 
 
 def bench_validate(csv: Path, schema: Path, repeat: int) -> dict[str, Any]:
-    """`jazari ingest --schema` (the CLI, wall time) vs `frictionless validate` with that schema."""
-    fr, jz, st = [], [], []
+    """`jazari validate --schema` and `jazari ingest --schema` (the CLI, wall time) vs `frictionless
+    validate` with that schema; and the floor: DuckDB only parsing the file as text."""
+    fr, jz, st, jv, fl = [], [], [], [], []
     dialect = json.dumps({"csv": {"delimiter": ";"}})
     for k in range(repeat):
         home = fresh("home-validate")
@@ -274,17 +290,24 @@ def bench_validate(csv: Path, schema: Path, repeat: int) -> dict[str, Any]:
             return {"failed": str(exc)}
         finally:
             shutil.rmtree(home, ignore_errors=True)
+        jv.append(run_child([str(JAZARI_CLI), "validate", str(csv), "--schema", str(schema), "--json"],
+                            env=JAZARI_ENV, ok=(0, 1)))  # 1: the file has findings
+        fl.append(run_child(child_argv("floor", csv=csv)))
         st.append(run_child(child_argv("stages", csv=csv, schema=schema), env=JAZARI_ENV))
         fr.append(run_child([str(FRICTIONLESS), "validate", str(csv), "--schema", str(schema),
                              "--dialect", dialect, "--limit-errors", "100000000", "--trusted", "--json"],
                             ok=(0, 1)))  # 1: the file has errors
-        print(f"  [validate {k + 1}/{repeat}] jazari ingest --schema {jz[-1]['wall']:.1f} s; "
-              f"read+cast+validate {st[-1]['seconds']:.1f} s; frictionless {fr[-1]['wall']:.1f} s", flush=True)
+        print(f"  [validate {k + 1}/{repeat}] jazari validate {jv[-1]['wall']:.1f} s ({jv[-1]['cpu']:.1f} CPU s); "
+              f"jazari ingest --schema {jz[-1]['wall']:.1f} s; read+cast+validate {st[-1]['seconds']:.1f} s; "
+              f"duckdb parse only {fl[-1]['wall']:.1f} s ({fl[-1]['cpu']:.1f} CPU s); "
+              f"frictionless {fr[-1]['wall']:.1f} s ({fr[-1]['cpu']:.1f} CPU s)", flush=True)
     jr = json.loads(jz[-1]["stdout"])
+    checked = json.loads(jv[-1]["stdout"])
     report = json.loads(fr[-1]["stdout"])
     task = report["tasks"][0]
     bad_rows = len({e.get("rowNumber") for e in task.get("errors", []) if e.get("rowNumber")})
-    return {"jazari": jz, "stages": st, "frictionless": fr, "rows": jr["rows_read"],
+    return {"jazari": jz, "stages": st, "frictionless": fr, "validate": jv, "floor": fl, "rows": jr["rows_read"],
+            "validate_bad": checked["rows_with_findings"],
             "jazari_bad": jr["rows_quarantined"], "frictionless_bad": bad_rows,
             "frictionless_rows": task["stats"].get("rows"), "frictionless_valid": report.get("valid"),
             "frictionless_error_types": sorted({e.get("type") for e in task.get("errors", [])}),
@@ -394,6 +417,18 @@ def render(results: dict[str, Any], command: str) -> str:
         lines.append(f"| `frictionless validate --schema`, {rows:,} rows ({mb:.0f} MB), median of {n}; "
                      f"{v['frictionless_bad']} rows with errors | {f:.1f} | {med(v['frictionless'], 'cpu'):.1f} | "
                      f"{mb / f:.1f} | {rows / f:,.0f} | {max(x['rss_mb'] for x in v['frictionless']):,.0f} MB | 1 | |")
+        if v.get("validate"):
+            jv, jvc, fc = med(v["validate"], "wall"), med(v["validate"], "cpu"), med(v["frictionless"], "cpu")
+            lines.append(f"| `jazari validate --schema` (CLI: read, cast, validate; nothing stored), same rows and "
+                         f"schema; {v['validate_bad']} rows with findings | {jv:.1f} | {jvc:.1f} | {mb / jv:.0f} | "
+                         f"{rows / jv:,.0f} | {max(x['rss_mb'] for x in v['validate']):,.0f} MB | {f / jv:.0f}x "
+                         f"(CPU {fc / jvc:.0f}x) | ≥ 100x frictionless: **{'met' if f / jv >= 100 else 'not met'}** |")
+            fw, fcpu = med(v["floor"], "wall"), med(v["floor"], "cpu")
+            lines.append(f"| &nbsp;&nbsp;floor: DuckDB only parsing the slice as text (`count(col)` of all "
+                         f"{v['floor'][0]['columns']} columns over `read_csv(..., all_varchar=true)`; a command: "
+                         f"Python + DuckDB start-up included; in-process {med(v['floor'], 'seconds'):.1f} s) | "
+                         f"{fw:.1f} | {fcpu:.1f} | {mb / fw:.0f} | {rows / fw:,.0f} | "
+                         f"{max(x['rss_mb'] for x in v['floor']):,.0f} MB | {f / fw:.0f}x (CPU {fc / fcpu:.0f}x) | |")
         lines.append(f"| `jazari ingest --schema` (CLI, whole ingest), same rows and schema; {v['jazari_bad']} rows "
                      f"quarantined | {j:.1f} | {med(v['jazari'], 'cpu'):.1f} | {mb / j:.0f} | {rows / j:,.0f} | "
                      f"{max(x['rss_mb'] for x in v['jazari']):,.0f} MB | {f / j:.0f}x | ≥ 100x frictionless: "
@@ -472,7 +507,8 @@ def main() -> None:
         p.add_argument(f"--{hidden}", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.child:
-        result = {"jazari": child_jazari, "duckdb": child_duckdb, "stages": child_stages}[args.child](args)
+        result = {"jazari": child_jazari, "duckdb": child_duckdb, "stages": child_stages,
+                  "floor": child_floor}[args.child](args)
         print(json.dumps(result, default=str))
         return
     command = shlex.join(["python", "benchmarks/ingest.py", *sys.argv[1:]])

@@ -166,3 +166,48 @@ def test_bad_rows_of_many_batches_all_reach_quarantine(tmp_path: Path, database_
         assert report["rows_with_findings"] == len(bad) and report["findings_count"] == len(bad) + 1
     finally:
         node.close()
+
+
+def test_times_of_day_are_kept_as_text_and_profiled_as_times(jz, tmp_path: Path) -> None:
+    """Delta Lake has no time-of-day type: a time column is stored as text `HH:MM:SS`, so the
+    version is written, loads, profiles, validates and exports (it used to crash the Delta write)."""
+    path = write_csv(tmp_path / "horaires.csv", ["ligne", "depart", "arrivee"],
+                     [["1", "8:15", "08:15:00"], ["2", "12:30", "23:59:59"], ["3", "", "07:00:30.5"],
+                      ["4", "9:00", "09:00:00"]])
+    result = jz.ingest(path, "hcp/horaires")
+    fields = {f["name"]: f["type"] for f in jz.version("hcp/horaires")["schema"]["fields"]}
+    assert fields == {"ligne": "integer", "depart": "time", "arrivee": "time"}
+    assert result["rows_written"] == 4 and result["rows_quarantined"] == 0
+    table = jz.load("hcp/horaires")
+    assert table.column("depart").to_pylist() == ["08:15:00", "12:30:00", None, "09:00:00"]
+    assert table.column("arrivee").to_pylist() == ["08:15:00", "23:59:59", "07:00:30.5", "09:00:00"]
+    profile = {c["name"]: c for c in jz.version("hcp/horaires")["profile"]["columns"]}
+    assert profile["depart"]["kind"] == "time" and profile["depart"]["nulls"] == 1
+    assert (profile["arrivee"]["min"], profile["arrivee"]["max"]) == ("07:00:30.5", "23:59:59")
+    assert profile["arrivee"]["top"][0] == {"value": "07:00:30.5", "count": 1}
+    out = tmp_path / "horaires-out.csv"
+    jz.export("hcp/horaires", out, fmt="csv")
+    assert out.read_text(encoding="utf-8").splitlines()[1].endswith('"08:15:00","08:15:00"')
+    pq_out = pq.read_table(jz.export("hcp/horaires", tmp_path / "h.parquet")["path"])
+    assert pq_out.column("depart").to_pylist()[:2] == ["08:15:00", "12:30:00"]
+
+
+def test_time_constraints_and_typed_times_from_parquet(jz, tmp_path: Path) -> None:
+    """Time constraints compare times, not text; a Parquet time64 column becomes the same text;
+    a value that is no time of day is quarantined with its text."""
+    import datetime as dt
+
+    pq.write_table(pa.table({"n": [1, 2, 3], "t": pa.array([dt.time(7, 5), dt.time(12, 30), dt.time(22, 0, 0, 500000)],
+                                                        pa.time64("us"))}), tmp_path / "t.parquet")
+    schema = tmp_path / "schema.json"
+    schema.write_text(json.dumps({"fields": [
+        {"name": "n", "type": "integer"},
+        {"name": "t", "type": "time", "constraints": {"minimum": "08:00:00", "maximum": "22:00:00"}}]}))
+    result = jz.ingest(tmp_path / "t.parquet", "hcp/t", schema=schema)
+    assert result["rows_written"] == 1 and result["rows_quarantined"] == 2
+    assert jz.load("hcp/t").column("t").to_pylist() == ["12:30:00"]
+    assert {r["type"] for r in jz.quarantine("hcp/t")["rows"]} == {"minimum-error", "maximum-error"}
+    path = write_csv(tmp_path / "t.csv", ["n", "t"], [["1", "9:30"], ["2", "25:00"], ["3", "midi"]])
+    result = jz.ingest(path, "hcp/t", schema=schema)
+    assert result["rows_written"] == 1 and result["rows_quarantined"] == 2
+    assert {r["value"] for r in jz.quarantine("hcp/t")["rows"]} == {"25:00", "midi"}

@@ -113,7 +113,7 @@ def test_booleans_dates_times() -> None:
     assert [r["date"] for r in rows] == [dt.date(2024, 3, 12), None, None]
     assert [r["iso"] for r in rows] == [dt.date(2024, 3, 12), None, None]
     assert [r["cree"] for r in rows] == [dt.datetime(2024, 3, 12, 10, 30), dt.datetime(2024, 3, 12, 9, 30), None]
-    assert [r["heure"] for r in rows] == [dt.time(10, 30), dt.time(23, 59, 59, 500000), None]
+    assert [r["heure"] for r in rows] == ["10:30:00", "23:59:59.5", None]  # text: Delta has no time type
     assert [r["annee"] for r in rows] == [2024, None, 1999]
     assert (3, "date", '"31/02/2024" is not a date in format %d/%m/%Y') in errors(out)
     assert (4, "actif", '"peut-être" is not a boolean (oui/نعم or non/لا)') in errors(out)

@@ -16,7 +16,7 @@ from jazari.catalog.themes import THEMES
 MEDIA_TYPES = {"parquet": "application/vnd.apache.parquet", "csv": "text/csv"}
 CSV_NOTE = "Text cells starting with = + - @ are prefixed with ' (no spreadsheet formulas)."
 CSV_DIALECT = {"delimiter": ",", "doubleQuote": True, "header": True, "lineTerminator": "\n", "quoteChar": '"'}
-CSV_FORMATS = {"datetime": "%Y-%m-%d %H:%M:%S.%f", "time": "%H:%M:%S.%f"}  # how pyarrow's CSV writer writes them
+CSV_FORMATS = {"datetime": "%Y-%m-%d %H:%M:%S.%f"}  # how pyarrow's CSV writer writes them (times are text HH:MM:SS)
 SOURCE_ONLY = ("decimalChar", "groupChar", "bareNumber", "trueValues", "falseValues")  # how the upload was written
 SEMANTIC_FORMATS = ("email", "uri", "binary", "uuid")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")

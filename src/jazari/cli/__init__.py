@@ -6,6 +6,7 @@ from jazari.cli import (  # noqa: E402,F401 - commands register on import
     audit,
     catalog,
     collective,
+    comments,
     datasets,
     demo,
     privacy,
@@ -14,6 +15,7 @@ from jazari.cli import (  # noqa: E402,F401 - commands register on import
     retention,
     schema,
     server,
+    validate,
 )
 from jazari.cli.root import app, main
 

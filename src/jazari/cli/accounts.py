@@ -12,11 +12,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from jazari.cli.root import MAX_ID, app, emit, open_node, translated
+from jazari.cli.root import JSON_OPTION, MAX_ID, app, emit, open_node, translated
 from jazari.errors import InputError
 
 out = Console(width=None if sys.stdout.isatty() else 200)
-JSON_OPTION = typer.Option(False, "--json", help="Print the result as JSON.")
 
 users_app = typer.Typer(help="User accounts (platform administrators).", no_args_is_help=True)
 institutes_app = typer.Typer(help="Institutes: the member organisations that own datasets.", no_args_is_help=True)

@@ -9,10 +9,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from jazari.cli.root import app, emit, open_node, translated
+from jazari.cli.root import JSON_OPTION, app, emit, open_node, translated
 
 out = Console(width=None if sys.stdout.isatty() else 200)
-JSON_OPTION = typer.Option(False, "--json", help="Print the result as JSON.")
 
 audit_app = typer.Typer(help="The audit log: every read of non-public data and every change of rights.")
 app.add_typer(audit_app, name="audit")

@@ -13,12 +13,23 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from jazari.cli.accounts import read_password
-from jazari.cli.root import MAX_ID, app, emit, err, open_node, translated
+from jazari.cli.root import (
+    DELIMITER_OPTION,
+    ENCODING_OPTION,
+    JSON_OPTION,
+    MAX_ID,
+    NO_HEADER_OPTION,
+    SKIP_ROWS_OPTION,
+    app,
+    emit,
+    err,
+    open_node,
+    translated,
+)
 from jazari.datasets.preview import parse_filters
 from jazari.factory.readers import ReadOptions
 
 out = Console(width=None if sys.stdout.isatty() else 200)
-JSON_OPTION = typer.Option(False, "--json", help="Print the result as JSON.")
 BIG_FILE = 50 * 1024 * 1024
 
 
@@ -53,22 +64,24 @@ def init(
 @app.command()
 @translated
 def ingest(
-    file: Path = typer.Argument(..., help="CSV, TSV, XLSX, JSON, JSON lines or Parquet file."),
+    file: Path = typer.Argument(..., help="CSV, TSV, XLSX, JSON, JSON lines or Parquet file; or a ZIP or folder "
+                                "of images (a file dataset: one row per image)."),
     dataset: str = typer.Option(..., "--dataset", "-d", help="institute/name, e.g. hcp/communes-2024."),
     title: str = typer.Option(None, "--title", help="Title of the dataset."),
     mode: str = typer.Option("replace", "--mode", help="replace the data, or append to it."),
     schema: Path = typer.Option(None, "--schema", help="Frictionless Table Schema (JSON) to apply."),
     strict: bool = typer.Option(False, "--strict", help="Refuse the ingest if any row has a finding."),
     privacy: Path = typer.Option(None, "--privacy", help="Privacy policy (YAML) to apply, now and next times."),
-    encoding: str = typer.Option(None, "--encoding", help="Force the encoding (utf-8, cp1256, ...)."),
-    delimiter: str = typer.Option(None, "--delimiter", help="Force the CSV delimiter (use '\\t' for tab)."),
+    encoding: str = ENCODING_OPTION,
+    delimiter: str = DELIMITER_OPTION,
     sheet: str = typer.Option(None, "--sheet", help="XLSX sheet name or number; '*' = each sheet."),
-    skip_rows: int = typer.Option(0, "--skip-rows", help="Lines to skip before the header."),
-    file_format: str = typer.Option(None, "--format", help="csv, tsv, xlsx, json, jsonl or parquet."),
-    no_header: bool = typer.Option(False, "--no-header", help="The file has no header row."),
+    skip_rows: int = SKIP_ROWS_OPTION,
+    file_format: str = typer.Option(None, "--format", help="csv, tsv, xlsx, json, jsonl, parquet or images (a ZIP)."),
+    no_header: bool = NO_HEADER_OPTION,
     as_json: bool = JSON_OPTION,
 ) -> None:
-    """Ingest a file as a new version of a dataset: typed, validated, profiled, versioned."""
+    """Ingest a file as a new version of a dataset: typed, validated, profiled, versioned. A ZIP or a folder
+    of images makes a file dataset (docs/files.md)."""
     if delimiter == "\\t":
         delimiter = "\t"
     options = ReadOptions(

@@ -10,11 +10,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from jazari.cli.root import app, emit, err, open_node, translated
+from jazari.cli.root import JSON_OPTION, app, emit, err, open_node, translated
 from jazari.errors import InputError
 
 out = Console(width=None if sys.stdout.isatty() else 200)
-JSON_OPTION = typer.Option(False, "--json", help="Print the result as JSON.")
 
 register_app = typer.Typer(help="The CNDP processing register (law 09-08): set, show, export.",
                            no_args_is_help=True)

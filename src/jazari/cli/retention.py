@@ -10,10 +10,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from jazari.cli.root import MAX_ID, app, emit, open_node, translated
+from jazari.cli.root import JSON_OPTION, MAX_ID, app, emit, open_node, translated
 
 out = Console(width=None if sys.stdout.isatty() else 200)
-JSON_OPTION = typer.Option(False, "--json", help="Print the result as JSON.")
 
 retention_app = typer.Typer(help="Retention of the raw zone: purge originals past their retention.",
                             no_args_is_help=True)

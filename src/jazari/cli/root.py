@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -25,6 +26,13 @@ state: dict[str, Any] = {"home": None, "debug": False, "as": None}
 
 F = TypeVar("F", bound=Callable[..., Any])
 MAX_ID = 2**31 - 1  # ids and version numbers are 32-bit integers in the database
+
+# options shared by several commands
+JSON_OPTION = typer.Option(False, "--json", help="Print the result as JSON.")
+ENCODING_OPTION = typer.Option(None, "--encoding", help="Force the encoding (utf-8, cp1256, ...).")
+DELIMITER_OPTION = typer.Option(None, "--delimiter", help="Force the CSV delimiter (use '\\t' for tab).")
+SKIP_ROWS_OPTION = typer.Option(0, "--skip-rows", help="Lines to skip before the header.")
+NO_HEADER_OPTION = typer.Option(False, "--no-header", help="The file has no header row.")
 
 
 @app.callback()
@@ -55,6 +63,12 @@ def open_node() -> Any:
             jz.close()
             raise
     return jz
+
+
+def printable(text: str) -> str:
+    """Someone's text made safe for a terminal: control characters (escape sequences that could move
+    the cursor, retitle the window or write the clipboard) shown as `?`, new lines as spaces."""
+    return "".join(" " if c in "\n\t" else "?" if unicodedata.category(c) == "Cc" else c for c in text)
 
 
 def emit(data: Any, as_json: bool, render: Callable[[Any], None]) -> None:

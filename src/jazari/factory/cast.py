@@ -8,7 +8,8 @@ their text as is; a whitespace `groupChar` removes every kind of space; when `de
 Strings, integers, numbers, years, booleans and ISO datetimes take an Arrow fast path (pyarrow.compute, RE2)
 that accepts a strict subset of what the DuckDB reference (`typesql`) accepts, with the same
 values; the few values it leaves (e.g. `+5`, a stray NBSP) go to the reference, so do dates,
-times and the rare types. No Python loop over values.
+times and the rare types. No Python loop over values. Times become text `HH:MM:SS[.fraction]`
+(Delta Lake has no time-of-day type; see `schema.ARROW_TYPES`).
 """
 
 from __future__ import annotations
@@ -151,6 +152,9 @@ def cast_batch(config: CastConfig, batch: pa.RecordBatch) -> pa.RecordBatch:
     for i, f in enumerate(schema.fields):
         col = batch.column(f.name)
         if not is_text(col.type):
+            if f.kind == "time":  # a typed time becomes text as DuckDB writes it (Arrow: `12:30:00.000000`)
+                slow.append((i, f, col, None))
+                continue
             try:
                 typed[i] = col if col.type == f.to_arrow().type else pc.cast(col, f.to_arrow().type)
             except (pa.ArrowInvalid, pa.ArrowNotImplementedError):

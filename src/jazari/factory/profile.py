@@ -329,8 +329,7 @@ def _top_values(con: duckdb.DuckDBPyConnection, relation: str, q: str, top_k: in
 
 
 def _base_column(name: str, duck_type: str, arrow_type: str, raw: dict[str, Any], i: int,
-                 rows: int) -> ColumnProfile:
-    kind = kind_of(duck_type)
+                 rows: int, kind: str) -> ColumnProfile:
     count = int(raw.get(f"c{i}_count") or 0)
     col = ColumnProfile(name=name, type=duck_type, arrow_type=arrow_type, kind=kind, count=count,
                         nulls=rows - count, null_share=(rows - count) / rows if rows else None,
@@ -356,14 +355,15 @@ def _base_column(name: str, duck_type: str, arrow_type: str, raw: dict[str, Any]
 
 
 def _wants_top(col: ColumnProfile) -> bool:
-    if col.kind in ("string", "boolean"):
+    if col.kind in ("string", "boolean", "time"):
         return True
     return col.kind in _BINNED and (col.distinct or 0) <= LOW_CARDINALITY
 
 
 def profile_relation(con: duckdb.DuckDBPyConnection, relation: str, *, top_k: int = 10, bins: int = 20,
-                     exact_distinct_limit: int = EXACT_DISTINCT_LIMIT) -> Profile:
-    """Profile every column of `relation` (a SQL table expression) over all its rows."""
+                     exact_distinct_limit: int = EXACT_DISTINCT_LIMIT, times: tuple[str, ...] = ()) -> Profile:
+    """Profile every column of `relation` (a SQL table expression) over all its rows; the text columns
+    named in `times` hold times of day `HH:MM:SS` (Delta has no time type) and are profiled as kind `time`."""
     if bins < 1 or top_k < 0:
         raise InputError("bins must be at least 1 and top_k at least 0", hint=f"got bins={bins}, top_k={top_k}")
     try:
@@ -374,13 +374,14 @@ def profile_relation(con: duckdb.DuckDBPyConnection, relation: str, *, top_k: in
                          hint="check the table expression or the registered dataset name") from exc
     try:
         return _profile(con, relation, described, [str(f.type) for f in arrow_schema], top_k, bins,
-                        exact_distinct_limit)
+                        exact_distinct_limit, frozenset(times))
     except duckdb.Error as exc:
         raise JazariError(f"profiling failed: {exc}", relation=relation) from exc
 
 
 def _profile(con: duckdb.DuckDBPyConnection, relation: str, described: list[tuple[Any, ...]],
-             arrow_types: list[str], top_k: int, bins: int, exact_limit: int) -> Profile:
+             arrow_types: list[str], top_k: int, bins: int, exact_limit: int,
+             times: frozenset[str] = frozenset()) -> Profile:
     rows = int(_fetch_one(con, f"SELECT count(*) AS n FROM {relation}")["n"])
     exact = rows <= exact_limit
     columns = [(i, str(d[0]), str(d[1]), arrow_types[i]) for i, d in enumerate(described)
@@ -389,14 +390,15 @@ def _profile(con: duckdb.DuckDBPyConnection, relation: str, described: list[tupl
     profile = Profile(row_count=rows, column_count=len(columns), exact=exact, skipped=skipped)
     if not columns:
         return profile
+    kinds = {i: "time" if name in times and kind_of(t) == "string" else kind_of(t) for i, name, t, _ in columns}
     # Pass 1: basic statistics of every column in one aggregate.
-    stats = [s for i, name, t, _ in columns for s in _stat_sql(i, quote(name), kind_of(t), exact)]
-    finite = [f for i, name, t, _ in columns if (f := _finite_sql(i, quote(name), kind_of(t)))]
+    stats = [s for i, name, _, _ in columns for s in _stat_sql(i, quote(name), kinds[i], exact)]
+    finite = [f for i, name, _, _ in columns if (f := _finite_sql(i, quote(name), kinds[i]))]
     # profiled names never start with `_`, so the computed `__finite` columns cannot collide
     picked = ", ".join(quote(name) for _, name, _, _ in columns)
     source = f"(SELECT {picked}, {', '.join(finite)} FROM {relation})" if finite else relation
     raw = _fetch_one(con, f"SELECT {', '.join(stats)} FROM {source}")
-    cols = {i: _base_column(name, t, a, raw, i, rows) for i, name, t, a in columns}
+    cols = {i: _base_column(name, t, a, raw, i, rows, kinds[i]) for i, name, t, a in columns}
     many = {i for i in cols if top_k and _wants_top(cols[i]) and not exact and (cols[i].distinct or 0) > GROUP_BY_LIMIT}
     sampled = {} if exact else _sampled(con, relation, cols, many, rows, top_k)
     for key, q in sampled.items():

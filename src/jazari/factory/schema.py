@@ -28,8 +28,10 @@ DEFAULT_FALSE = ("false", "False", "FALSE", "0")
 RESERVED_NAMES = ("_row", "_errors")
 ARROW_TYPES: dict[str, pa.DataType] = {
     "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_(), "date": pa.date32(),
-    "datetime": pa.timestamp("us"), "time": pa.time64("us"), "year": pa.int32(),
+    "datetime": pa.timestamp("us"), "time": pa.string(), "year": pa.int32(),
 }
+"""`time` is stored as text `HH:MM:SS[.fraction]` (24-hour, zero-padded, as DuckDB writes a TIME):
+Delta Lake has no time-of-day type, and that text sorts in time order."""
 ORDERED_TYPES = ("integer", "number", "date", "datetime", "time", "year")
 LENGTH_TYPES = ("string", "array", "object", "any", "yearmonth", "duration", "geopoint", "geojson")
 _CONSTRAINTS = ("required", "unique", "enum", "pattern", "minimum", "maximum", "minLength", "maxLength")

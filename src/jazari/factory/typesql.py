@@ -152,12 +152,12 @@ def text_steps(f: Field, i: int, v: str, raw: str) -> tuple[list[Step], bool]:
             return [(out, iso)], True
         strp = f"try_strptime({v}, {_formats(DATETIME_FORMATS if fmt == 'any' else (fmt,))})::TIMESTAMP"
         return [(out, f"coalesce({iso}, {strp})" if fmt == "any" else strp)], True
-    if kind == "time":
+    if kind == "time":  # kept as text `HH:MM:SS[.fraction]`: Delta has no time type (schema.ARROW_TYPES)
         if fmt == "default":
             return [(out, (f"CASE WHEN regexp_full_match({v}, {sql_string(TIME)}) "
-                          f"THEN TRY_CAST({v} AS TIME) END"))], True
+                          f"THEN TRY_CAST({v} AS TIME)::VARCHAR END"))], True
         return [(out, (f"try_strptime({v}, {_formats(('%H:%M:%S', '%H:%M') if fmt == 'any' else (fmt,))})"
-                      "::TIME"))], True
+                      "::TIME::VARCHAR"))], True
     if kind in ("array", "object", "geojson"):
         want = "ARRAY" if kind == "array" else "OBJECT"
         return [(out, f"CASE WHEN json_valid({v}) AND json_type({v}) = '{want}' THEN {v} END")], True
@@ -179,6 +179,8 @@ def typed_expr(f: Field, col: str, source: pa.DataType) -> tuple[str, bool]:
         return f"CASE WHEN {col} = trunc({col}) THEN TRY_CAST({col} AS {target}) END", True
     if f.kind == "datetime" and pa.types.is_timestamp(source) and source.tz is not None:
         return f"{col}::TIMESTAMP", False
+    if f.kind == "time":
+        return f"TRY_CAST({col} AS TIME)::VARCHAR", True
     return f"TRY_CAST({col} AS {target})", True
 
 

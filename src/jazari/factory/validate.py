@@ -63,6 +63,7 @@ def constraint_checks(f: Field, required: bool) -> list[tuple[str, str, str]]:
     """(condition, finding type, SQL message) for each row-local constraint of field `f`."""
     c, col = f.constraints, sql_ident(f.name)
     text = f"CAST({col} AS VARCHAR)"
+    ordered = f"TRY_CAST({col} AS TIME)" if f.kind == "time" else col  # times are kept as text
     quoted = f"'\"' || left({text}, 80) || '\"'"
     out = []
     if required or c.required:
@@ -72,16 +73,16 @@ def constraint_checks(f: Field, required: bool) -> list[tuple[str, str, str]]:
     if c.enum is not None:
         items = ", ".join(sql_literal(f, v) for v in c.enum)
         shown = ", ".join(_show(v) for v in c.enum[:10]) + (", …" if len(c.enum) > 10 else "")
-        out.append((f"{col} NOT IN ({items})", "enum-error",
+        out.append((f"{ordered} NOT IN ({items})", "enum-error",
                     f"{quoted} || ' is not one of: ' || {sql_string(shown)}"))
     if c.pattern is not None:
         out.append((f"NOT regexp_full_match({text}, {sql_string(c.pattern)})", "pattern-error",
                     f"{quoted} || ' does not match the pattern ' || {sql_string(c.pattern)}"))
     if c.minimum is not None:
-        out.append((f"{col} < {sql_literal(f, c.minimum)}", "minimum-error",
+        out.append((f"{ordered} < {sql_literal(f, c.minimum)}", "minimum-error",
                     f"{text} || ' is less than the minimum ' || {sql_string(_show(c.minimum))}"))
     if c.maximum is not None:
-        out.append((f"{col} > {sql_literal(f, c.maximum)}", "maximum-error",
+        out.append((f"{ordered} > {sql_literal(f, c.maximum)}", "maximum-error",
                     f"{text} || ' is greater than the maximum ' || {sql_string(_show(c.maximum))}"))
     size = f"json_array_length({col})" if f.kind == "array" else f"length({col})"
     unit = "items" if f.kind == "array" else "characters"
