@@ -21,7 +21,15 @@ from jazari.datasets.names import parse_ref
 from jazari.datasets.sources import unavailable
 from jazari.errors import FileFormatError, InputError, JazariError, NotFound
 from jazari.factory.pipeline import IngestPlan, check_append_schema, run_ingest
-from jazari.factory.readers import ReadOptions, list_sheets, open_source
+from jazari.factory.readers import ReadOptions, Source, list_sheets, open_source
+from jazari.factory.readers.images import (
+    ArchiveLimits,
+    ImageArchiveSource,
+    Member,
+    check_archive,
+    files_schema,
+    folder_archive,
+)
 from jazari.factory.schema import TableSchema
 from jazari.governance.access import require
 from jazari.governance.actors import Actor
@@ -40,6 +48,7 @@ Progress = Callable[[float, str], None]
 SUFFIX_FORMATS = {
     ".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".tab": "tsv", ".xlsx": "xlsx", ".xlsm": "xlsx",
     ".json": "json", ".jsonl": "jsonl", ".ndjson": "jsonl", ".parquet": "parquet", ".pq": "parquet",
+    ".zip": "images",
 }
 
 
@@ -50,11 +59,14 @@ def _quiet(_fraction: float, _message: str) -> None:
 class Ingestor:
     """Turns a file into a published version of a dataset."""
 
-    def __init__(self, settings: Settings, db: Database, lake: Lake, blobs: BlobStore) -> None:
+    def __init__(self, settings: Settings, db: Database, lake: Lake, blobs: BlobStore,
+                 files: BlobStore | None = None) -> None:
         self.settings = settings
         self.db = db
         self.lake = lake
-        self.blobs = blobs
+        self.blobs = blobs  # the raw zone: original uploads
+        self.files = files or BlobStore(settings.blobs_dir, key=blobs.key)  # the files of file datasets
+        self.limits = ArchiveLimits(settings.archive_max_files, settings.archive_max_bytes, settings.image_max_pixels)
 
     def ingest(
         self,
@@ -74,12 +86,20 @@ class Ingestor:
         origin: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Ingest one file (one sheet) into `institute/name` and return the version's summary;
-        `origin` says what made the file when Jazari did (a campaign's method and counts: lineage)."""
+        `origin` says what made the file when Jazari did (a campaign's method and counts: lineage).
+        A ZIP archive (format `images`) or a folder of images makes a file dataset: one row per file."""
         institute, name = parse_ref(ref)
         progress = progress or _quiet
         if mode not in ("replace", "append"):
             raise InputError(f"mode must be replace or append, not {mode!r}", field="mode")
         path = Path(path)
+        if path.is_dir():  # a folder of images: ingested as a ZIP of it (the raw zone keeps that ZIP)
+            self._dataset_for(actor, institute, name)
+            with folder_archive(path, self.settings.tmp_dir, self.limits) as archive:
+                return self.ingest(actor, ref, archive, title=title, mode=mode,
+                                   options=replace(options or ReadOptions(), format="images"), schema=schema,
+                                   strict=strict, privacy=privacy, source_name=source_name or f"{path.name}.zip",
+                                   progress=progress, job_id=job_id, origin=origin)
         if not path.is_file():
             raise InputError(f"no such file: {path}", hint="check the path", file=str(path))
         source_name = source_name or path.name
@@ -91,6 +111,13 @@ class Ingestor:
         size = path.stat().st_size
         if size > self.settings.upload_max_bytes:
             raise too_large(source_name, self.settings.upload_max_bytes)
+        members: list[Member] | None = None
+        if options.format == "images":  # names, count and sizes checked before anything is stored
+            if schema is not None and schema.to_dict() != files_schema().to_dict():
+                raise InputError("a file dataset's columns are fixed (path, sha256, bytes, media_type, width, "
+                                 "height): it takes no --schema", field="schema")
+            schema = files_schema()
+            members = check_archive(path, self.limits, source_name)
         job = job_id or str(uuid.uuid4())
         with self.lake.lock(institute, name, self.settings.lock_timeout), \
                 ThreadPoolExecutor(max_workers=1, thread_name_prefix="jazari-raw") as copier:
@@ -137,7 +164,7 @@ class Ingestor:
                     existing = self.lake.dataset(plan.data_path, latest.delta_version).schema
                     arriving = output_schema(privacy, schema.to_arrow()) if privacy else schema.to_arrow()
                     check_append_schema(existing, arriving, ref)
-                with open_source(path, options) as source:
+                with self._open(path, options, members, source_name) as source:
                     outcome = run_ingest(source, plan, self.lake, progress)
                     resolved = dict(source.options)
                 if copying is not None:
@@ -158,6 +185,16 @@ class Ingestor:
                 shutil.rmtree(staging, ignore_errors=True)
         progress(1.0, "published")
         return published
+
+    def _open(self, path: Path, options: ReadOptions, members: list[Member] | None, source_name: str) -> Source:
+        """The source to read: a table's reader, or the images of an archive (kept in the files store)."""
+        if members is None:
+            return open_source(path, options)
+
+        def keep(file: Path) -> str:
+            return self.files.put_file(file).sha256
+
+        return ImageArchiveSource(path, members, keep, self.limits, self.settings.tmp_dir, source_name)
 
     def ingest_sheets(self, actor: Actor, ref: str, path: Path, **kwargs: Any) -> list[dict[str, Any]]:
         """Every sheet of a workbook as its own dataset `institute/name-<sheet>`."""

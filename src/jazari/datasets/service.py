@@ -362,6 +362,7 @@ class DatasetService:
             "filters": page.filters,
             "matched": rows.matched,
             "has_more": rows.has_more,
+            "kind": "files" if (found.reader_options or {}).get("format") == "images" else "table",
         }
 
     def quarantine(self, actor: Actor, ref: str, version: int | None = None, *, limit: int = 100) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import logging
 import queue
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 
 from jazari.errors import SchemaError, ValidationFailed
 from jazari.factory.cast import CastConfig, cast_batch
-from jazari.factory.findings import ValidationReport, redact_examples
+from jazari.factory.findings import QUARANTINE_SCHEMA, ValidationReport, redact_examples
 from jazari.factory.infer import arrow_field_type, infer_schema
 from jazari.factory.profile import profile_relation
 from jazari.factory.readers import Source
@@ -110,6 +110,32 @@ def take_sample(batches: Iterator[pa.RecordBatch], rows: int) -> list[pa.RecordB
     return taken
 
 
+def check_batch(cast_config: CastConfig, validate_config: ValidateConfig, batch: pa.RecordBatch,
+                first: int) -> tuple[pa.RecordBatch, pa.RecordBatch]:
+    """Cast, validate and split one batch whose first row is file row `first`: (rows without
+    findings, rows with findings and their `_errors`), both with `_row`. Pure, so batches run on
+    worker threads."""
+    batch = batch.append_column(ROW, row_numbers(first, batch.num_rows))
+    return split_batch(validate_batch(validate_config, cast_batch(cast_config, batch)))
+
+
+def check_batches(batches: Iterable[pa.RecordBatch], schema: TableSchema, first_row: int,
+                  workers: int = WORKERS) -> Iterator[tuple[pa.RecordBatch, pa.RecordBatch]]:
+    """`check_batch` over every batch, in file order, `workers` batches at a time on threads (the
+    stages of an ingest, for a validation that writes nothing)."""
+    cast_config, validate_config = CastConfig(schema=schema), ValidateConfig(schema=schema)
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="jazari-stage") as pool:
+        pending: deque[Future[tuple[pa.RecordBatch, pa.RecordBatch]]] = deque()
+        next_row = first_row
+        for batch in batches:
+            pending.append(pool.submit(check_batch, cast_config, validate_config, batch, next_row))
+            next_row += batch.num_rows
+            if len(pending) > workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
 def decide_schema(source: Source, sample: list[pa.RecordBatch], given: TableSchema | None) -> TableSchema:
     """The schema to apply: the user's (checked against the file's columns) or the inferred one."""
     if given is not None:
@@ -190,8 +216,6 @@ def run_ingest(source: Source, plan: IngestPlan, lake: Lake, progress: Progress)
     batches = source.batches()
     sample = take_sample(batches, plan.sample_rows)
     schema = decide_schema(source, sample, plan.schema)
-    cast_config = CastConfig(schema=schema)
-    validate_config = ValidateConfig(schema=schema)
     arrow_schema = schema.to_arrow()
     report = ValidationReport()
     quarantine = _Quarantine(plan.staging / "quarantine.parquet")
@@ -204,26 +228,37 @@ def run_ingest(source: Source, plan: IngestPlan, lake: Lake, progress: Progress)
         """Set-aside rows get the privacy policy too: the quarantine must not be a way around it."""
         return treat_records(policy_config, records, arrow_schema) if policy_config is not None else records
 
-    def check(batch: pa.RecordBatch, first: int) -> tuple[pa.RecordBatch, pa.RecordBatch]:
-        """Cast, validate and split one batch: pure, so batches run on worker threads."""
-        batch = batch.append_column(ROW, row_numbers(first, batch.num_rows))
-        return split_batch(validate_batch(validate_config, cast_batch(cast_config, batch)))
-
     set_aside: list[pa.RecordBatch] = []  # rows with findings, made quarantine records a few at a time
 
+    def counted(batches: Iterable[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        for batch in batches:
+            counts["read"] += batch.num_rows
+            yield batch
+
     def typed() -> Iterator[pa.RecordBatch]:
-        with ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="jazari-stage") as pool:
-            pending: deque[Future[tuple[pa.RecordBatch, pa.RecordBatch]]] = deque()
-            next_row = first_row
-            for batch in itertools.chain(sample, batches):
-                pending.append(pool.submit(check, batch, next_row))
-                next_row += batch.num_rows
-                counts["read"] += batch.num_rows
-                if len(pending) > WORKERS:
-                    yield take(*pending.popleft().result())
-            while pending:
-                yield take(*pending.popleft().result())
+        for good, bad in check_batches(counted(itertools.chain(sample, batches)), schema, first_row):
+            yield take(good, bad)
+        set_apart_refused(first_row + counts["read"])
         set_apart()
+
+    def set_apart_refused(next_row: int) -> None:
+        """Files a file source could not read (not an image, corrupt) go to the quarantine with their
+        reason, numbered after the rows it gave."""
+        refused = getattr(source, "rejected", None)
+        found = refused() if callable(refused) else None
+        if found is None or found.num_rows == 0:
+            return
+        records = pa.RecordBatch.from_arrays([row_numbers(next_row, found.num_rows), *found.columns],
+                                             schema=QUARANTINE_SCHEMA)
+        counts["read"] += found.num_rows
+        counts["bad"] += found.num_rows
+        report.update(records)
+        if plan.strict:
+            raise ValidationFailed(f"{found.num_rows} file(s) could not be read and --strict refuses them",
+                                   hint="see the findings with --json, fix the files or drop --strict",
+                                   file=str(source.path),
+                                   findings=report.finalize(rows_read=counts["read"]).get("findings", [])[:5])
+        quarantine.write(quarantined(records))
 
     def take(good: pa.RecordBatch, bad: pa.RecordBatch) -> pa.RecordBatch:
         """Account for one checked batch, in file order, and pass its good rows on."""
@@ -270,6 +305,7 @@ def run_ingest(source: Source, plan: IngestPlan, lake: Lake, progress: Progress)
     if quarantine.rows:
         quarantine_version = _commit_quarantine(lake, plan, quarantine.path)
     progress(0.9, "profiling")
+    published = published_schema(schema, data.schema)
     files = lake.files(plan.data_path, delta_version)
     con = duck.connect()
     try:
@@ -279,7 +315,8 @@ def run_ingest(source: Source, plan: IngestPlan, lake: Lake, progress: Progress)
             con.register("version_rows", lake.dataset(plan.data_path, delta_version))
             relation = "version_rows"
         total = con.execute(f"SELECT count(*) FROM {relation}").fetchone()[0]  # type: ignore[index]
-        profile = profile_relation(con, relation).to_dict()
+        times = tuple(f.name for f in published.fields if f.kind == "time")
+        profile = profile_relation(con, relation, times=times).to_dict()
         privacy = PrivacyReport(plan.privacy_policy).update(scan.finalize())
         policy = plan.privacy_policy
         if policy is not None and policy.quasi_identifiers and total:
@@ -297,7 +334,7 @@ def run_ingest(source: Source, plan: IngestPlan, lake: Lake, progress: Progress)
         delta_version=delta_version,
         quarantine_delta_version=quarantine_version,
         schema=schema,
-        published=published_schema(schema, data.schema),
+        published=published,
         rows_read=counts["read"],
         rows_written=rows_written,
         rows_quarantined=counts["bad"],
