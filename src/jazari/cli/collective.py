@@ -11,12 +11,12 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from jazari.cli.root import MAX_ID, app, emit, open_node, translated
+from jazari.cli.root import JSON_OPTION, MAX_ID, app, emit, open_node, printable, translated
 from jazari.errors import InputError
 
 out = Console(width=None if sys.stdout.isatty() else 200)
-JSON_OPTION = typer.Option(False, "--json", help="Print the result as JSON.")
 METHOD_OPTION = typer.Option("dawid_skene", "--method", "-m", help="majority_vote, wawa, dawid_skene, "
                              "one_coin_dawid_skene, glad or mace (translations: by validation votes).")
 
@@ -197,7 +197,8 @@ def publish(
 @translated
 def create_report(
     kind: str = typer.Argument(..., help="dataset, description, item, image or comment."),
-    ref: str = typer.Argument(..., help="institute/name, or CAMPAIGN/ITEM for an item or its image."),
+    ref: str = typer.Argument(..., help="institute/name, CAMPAIGN/ITEM for an item or its image, or a "
+                             "comment's number."),
     reason: str = typer.Option(..., "--reason", help="personal_data, offensive, wrong, spam, copyright or other."),
     note: str = typer.Option(None, "--note", help="What is wrong (moderators read it)."),
     locale: str = typer.Option(None, "--locale", help="fr, ar or en [your account's]."),
@@ -229,11 +230,13 @@ def list_reports(
             for r in rows:
                 table.add_row(str(r["report"]), r["kind"], r["ref"], r["reason"], r["status"])
         else:
-            table = Table("id", "kind", "content", "state", "open reports", "weight", "reasons", "appeal")
+            table = Table("id", "kind", "content", "state", "open reports", "weight", "reasons", "appeal", "what")
             for c in rows:
                 reasons = sorted({r["reason"] for r in c["reports"] if r["status"] == "open"})
+                what = printable(next((t["text"] or "(deleted)" for t in c.get("texts", [])), ""))
                 table.add_row(str(c["id"]), c["kind"], c["ref"], c["state"], str(c["open_reports"]),
-                              f"{c['weight']:.2f}", ", ".join(reasons), (c["appeal"] or {}).get("status", ""))
+                              f"{c['weight']:.2f}", ", ".join(reasons), (c["appeal"] or {}).get("status", ""),
+                              Text(what if len(what) <= 80 else what[:79] + "…"))  # no markup: anyone's text
         out.print(table)
 
     emit(result, as_json, render)

@@ -1,5 +1,6 @@
 """Tables of collective work: campaigns, their items and answers, contributors' standing, and the
-community's reports with the moderation of reported content (migration 0007).
+community's reports with the moderation of reported content (migration 0007); the discussion under
+each dataset (comments, migration 0008).
 
 The rules a race could break are kept by the database itself: one answer per item and contributor,
 one client answer id per contributor (a retried submission counts once), one answer per slot of an
@@ -197,3 +198,22 @@ class Notification(Base):
     details: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Comment(Base):
+    """A person's comment under a dataset, or a reply to one (one level); hidden by moderation, or
+    deleted (by its author or a moderator) as a tombstone without its text that keeps its replies in place."""
+
+    __tablename__ = "dataset_comments"
+    __table_args__ = (Index("ix_dataset_comments_thread", "dataset_id", "reply_to", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"))
+    reply_to: Mapped[int | None] = mapped_column(ForeignKey("dataset_comments.id", ondelete="CASCADE"))
+    author: Mapped[str] = mapped_column(String(320), index=True)
+    body: Mapped[str | None] = mapped_column(Text)  # None once deleted
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)  # by moderation
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_by: Mapped[str | None] = mapped_column(String(320))

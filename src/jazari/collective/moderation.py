@@ -1,7 +1,7 @@
 """Community reports and moderation.
 
-Anyone signed in may report a dataset, its description, a campaign item or its image (a comment
-once comments exist) with a reason. A content is hidden from everyone but its moderators and its
+Anyone signed in may report a dataset, its description, a campaign item or its image, or a comment
+(`collective.comments`) with a reason. A content is hidden from everyone but its moderators and its
 owner once its open reports reach the threshold: a weighted sum of at least N (`JAZARI_REPORT_THRESHOLD`,
 3; `JAZARI_REPORT_THRESHOLD_PERSONAL_DATA`, 2, counting the reports of exposed personal data) from
 distinct people of whom at least two hold established accounts. One person's reports count once;
@@ -28,12 +28,14 @@ from sqlalchemy.orm import Session
 
 from jazari.catalog.search import reindex
 from jazari.collective.campaigns import campaign_source
+from jazari.collective.comments import withheld
 from jazari.collective.messages import reported_message
 from jazari.collective.models import (
     CONTENT_KINDS,
     REPORT_REASONS,
     Appeal,
     Campaign,
+    Comment,
     Content,
     Item,
     Notification,
@@ -44,7 +46,7 @@ from jazari.collective.work import Work
 from jazari.datasets.models import Dataset
 from jazari.datasets.names import parse_ref
 from jazari.errors import Conflict, Forbidden, InputError, NotFound, RateLimited, Unauthenticated
-from jazari.governance.access import can, can_appeal, can_moderate, can_on_campaign, can_report
+from jazari.governance.access import can, can_appeal, can_comment, can_moderate, can_on_campaign, can_report
 from jazari.governance.actors import Actor
 from jazari.governance.audit import record
 from jazari.governance.models import Institute, User
@@ -55,6 +57,8 @@ NEW_ACCOUNT = timedelta(days=7)
 MAX_NOTE = 2000
 DECISIONS = ("restore", "remove")
 ITEM_REF = re.compile(r"(\d{1,12})/(\d{1,12})")  # CAMPAIGN/ITEM; any script's decimal digits
+COMMENT_REF = re.compile(r"\d{1,12}")  # a comment's number
+MAX_TEXT = 5000  # of each text the moderation queue shows
 MAX_ID = 2**31 - 1
 
 
@@ -63,10 +67,11 @@ class Target:
     """A reported content resolved: its owner institute, the person told of decisions, and how to hide
     or show it again."""
 
-    ref: str  # the content's one name (`institute/name`, `CAMPAIGN/ITEM` in ASCII digits)
+    ref: str  # the content's one name (`institute/name`, `CAMPAIGN/ITEM`, a comment's number: ASCII digits)
     institute: str
     owner: str | None
     apply: Callable[[Session, bool], None]  # (session, hidden)
+    gone: bool = False  # deleted since (a comment): moderators may still decide, nobody reports it
 
 
 def reporter_weight(created_at: datetime | None, now: datetime, upheld: int, rejected: int) -> tuple[float, bool]:
@@ -88,6 +93,51 @@ def should_hide(reports: list[Report], threshold: int, personal_threshold: int) 
 
     return enough(reports, threshold) or enough([r for r in reports if r.reason == "personal_data"],
                                                 personal_threshold)
+
+
+def _text(value: Any) -> str | None:
+    """A text to show a moderator, cut at MAX_TEXT characters."""
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    text = str(value)
+    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + "…"
+
+
+def reported_texts(session: Session, content: Content) -> dict[str, Any]:
+    """What was reported, as it stands, for the moderators: `texts` ({field, lang, text}; text None
+    when deleted) and `link`, the page where it is shown (None for items)."""
+    texts: list[dict[str, Any]] = []
+    link = None
+    if content.kind in ("dataset", "description"):
+        institute, _, name = content.ref.partition("/")
+        dataset = session.scalar(select(Dataset).join(Institute).where(Institute.slug == institute,
+                                                                       Dataset.name == name))
+        if dataset is not None:
+            link = f"/datasets/{content.ref}"
+            meta = dataset.meta or {}
+            fields = ("title", "description") if content.kind == "dataset" else ("description",)
+            for field in fields:
+                seen: set[str] = set()
+                localized = meta.get(field) if isinstance(meta.get(field), dict) else {}
+                for lang, value in [*localized.items(), (None, getattr(dataset, field))]:
+                    text = _text(value)
+                    if text and text not in seen:
+                        seen.add(text)
+                        texts.append({"field": field, "lang": lang, "text": text})
+    elif content.kind in ("item", "image"):
+        named = ITEM_REF.fullmatch(content.ref)
+        item = session.get(Item, int(named[2])) if named else None
+        for field, value in list(((item.payload if item else None) or {}).items())[:50]:
+            text = _text(value)
+            if text:
+                texts.append({"field": str(field), "lang": None, "text": text})
+    elif content.kind == "comment":
+        comment = session.get(Comment, int(content.ref)) if content.ref.isdigit() else None
+        if comment is not None:
+            dataset = session.get(Dataset, comment.dataset_id)
+            link = f"/datasets/{dataset.ref}#comment-{comment.id}" if dataset is not None else None
+            texts.append({"field": "comment", "lang": None, "text": _text(comment.body)})
+    return {"texts": texts, "link": link}
 
 
 class Moderation:
@@ -130,7 +180,22 @@ class Moderation:
                     Work._decide(s, campaign, item.id)
 
             return Target(f"{campaign_id}/{item_id}", campaign.institute, campaign.created_by, hide_item)
-        raise NotFound(f"no {kind} {ref}", hint="comments are not in this version of Jazari", field="ref")
+        if kind == "comment":
+            if COMMENT_REF.fullmatch(ref) is None:
+                raise InputError(f"a comment is named by its number, not {ref!r}", field="ref")
+            number = int(ref)
+            comment = session.get(Comment, number) if number <= MAX_ID else None
+            dataset = session.get(Dataset, comment.dataset_id) if comment is not None else None
+            if comment is None or dataset is None or not can_comment(actor, "read", dataset) or withheld(
+                    session, actor, dataset, comment):
+                raise NotFound(f"no comment {ref}", field="ref")
+
+            def hide_comment(s: Session, hidden: bool, comment_id: int = comment.id) -> None:
+                s.execute(update(Comment).where(Comment.id == comment_id).values(hidden=hidden))
+
+            return Target(str(number), dataset.institute.slug, comment.author, hide_comment,
+                          gone=comment.deleted_at is not None)
+        raise NotFound(f"no {kind} {ref}", field="ref")
 
     # reporting -------------------------------------------------------------------------------
     def report(self, actor: Actor, kind: str, ref: str, reason: str, note: str | None = None,
@@ -157,6 +222,8 @@ class Moderation:
                 raise RateLimited(f"{recent} reports in the last hour: the limit is {self.settings.reports_per_hour}",
                                   hint="try again later")
             target = self._target(session, actor, kind, ref.strip())
+            if target.gone:
+                raise NotFound(f"no {kind} {ref.strip()}: it was deleted", field="ref")
             content = self._content(session, kind, target.ref, target)
             session.execute(update(Content).where(Content.id == content.id).values(round=Content.round))  # lock
             session.refresh(content)
@@ -271,6 +338,7 @@ class Moderation:
             "decision": content.decision, "reason": content.reason, "decided_by": content.decided_by,
             "appeal": None if appeal is None else {"id": appeal.id, "text": appeal.text, "status": appeal.status,
                                                    "reason": appeal.reason},
+            **reported_texts(session, content),
         }
 
     def decide(self, actor: Actor, content_id: int, decision: str, reason: str) -> dict[str, Any]:
@@ -326,7 +394,9 @@ class Moderation:
             raise InputError(f"say why, in at most {MAX_NOTE} characters", field="text")
         with self.db.session() as session:
             content = session.get(Content, content_id)
-            if content is None or not can_appeal(actor, content.institute, content.owner):
+            # a comment is its author's alone: the institute's members do not appeal for them
+            owning = "" if content is None or content.kind == "comment" else content.institute
+            if content is None or not can_appeal(actor, owning, content.owner):
                 raise NotFound(f"no content {content_id} of yours that you may appeal", field="content")
             if content.state != "removed":
                 raise Conflict(f"{content.kind} {content.ref} is {content.state}: only a removal is appealed")

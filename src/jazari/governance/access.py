@@ -1,7 +1,8 @@
 """The one place that decides access: `can(actor, action, dataset)` for datasets,
 `can_in_institute(actor, action, slug)` for an institute's own business (members, requests), and
 `can_on_platform(actor, action)` for the node's administration, `can_on_campaign`, `can_report`,
-`can_moderate`, `can_see_moderated` and `can_appeal` for collective work and moderation. Services ask these;
+`can_moderate`, `can_see_moderated` and `can_appeal` for collective work and moderation, and
+`can_comment` for the discussion under a dataset. Services ask these;
 nothing else decides. `seen_by(actor, datasets)` is `can(actor, "see", ...)` as a SQL condition, for
 lists and search that filter in the database."""
 
@@ -21,6 +22,7 @@ INSTITUTE_ACTIONS = ("see_members", "manage_members", "review", "contribute")
 PLATFORM_ACTIONS = ("inspect", "administer")
 CAMPAIGN_ACTIONS = ("see", "contribute", "review", "manage")
 MODERATION_ACTIONS = ("review", "decide")
+COMMENT_ACTIONS = ("read", "post", "edit", "delete", "see_hidden")
 ROLE_RANK = {"viewer": 1, "contributor": 2, "steward": 3, "admin": 4}
 
 
@@ -230,6 +232,32 @@ def can_appeal(actor: Actor, institute: str, owner: str | None = None) -> bool:
         return False
     return actor.is_admin or role_in(actor, institute) >= ROLE_RANK["contributor"] or (
         owner is not None and actor.name == owner)
+
+
+def can_comment(actor: Actor, action: str, dataset: Guarded, author: str | None = None) -> bool:
+    """May `actor` read the discussion under `dataset`, post in it, edit or delete a comment by
+    `author`, or see a comment that moderation hid?
+
+    - read: whoever may see the dataset; post: the same, signed in with `write`.
+    - edit: the comment's author (with `write`); delete: its author and the dataset's moderators
+      (the owning institute's stewards, administrators), with `write`.
+    - see_hidden: the comment's author and the moderators (a read-only token may look).
+    """
+    if action not in COMMENT_ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if not can(actor, "see", dataset):
+        return False
+    mine = author is not None and actor.signed_in and actor.name == author
+    moderator = can_moderate(actor, "review", _institute(dataset))
+    if action == "read":
+        return True
+    if action == "see_hidden":
+        return mine or moderator
+    if not actor.signed_in or "write" not in actor.scopes:
+        return False
+    if action == "post":
+        return True
+    return mine or (action == "delete" and moderator)
 
 
 def require(actor: Actor, action: str, resource: Guarded) -> None:

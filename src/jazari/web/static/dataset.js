@@ -5,7 +5,7 @@
 (function () {
   "use strict";
 
-  var TARGETS = ["tabpanel", "sql-result"];
+  var TARGETS = ["tabpanel", "sql-result", "discussion"];
 
   function tabs() {
     return Array.prototype.slice.call(document.querySelectorAll('[role="tablist"] [role="tab"]'));
