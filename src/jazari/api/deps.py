@@ -13,6 +13,7 @@ import hmac
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
+from starlette.concurrency import run_in_threadpool
 
 from jazari.app import Jazari
 from jazari.errors import Forbidden
@@ -68,7 +69,11 @@ async def get_actor(request: Request, jz: Annotated[Jazari, Depends(get_node)]) 
         admin = jz.settings.admin_token
         if admin is not None and hmac.compare_digest(token.encode(), admin.get_secret_value().encode()):
             return Actor.operator("api-admin").at(client, "api-admin")
-        return jz.accounts.authenticate_token(token, client=client)
+        known = jz.accounts.remembered_token_actor(token, client=client)
+        if known is not None:
+            return known
+        # the database, in a worker thread: never on the event loop, which serves every other request
+        return await run_in_threadpool(jz.accounts.authenticate_token, token, client=client)
     state = session_state(request, jz)
     if state is None:
         return Actor.anonymous(client)

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from jazari.errors import Conflict, Forbidden, InputError, NotFound, RateLimited, Unauthenticated
@@ -37,6 +37,7 @@ from jazari.governance.models import (
     User,
     WebSession,
 )
+from jazari.governance.token_actors import TOKEN_USE, TokenActors
 from jazari.settings import Settings
 from jazari.store.database import Base, Database, utcnow
 
@@ -102,6 +103,7 @@ class AccountService:
         self.db = db
         self.settings = settings
         self.provider: IdentityProvider = PasswordProvider()
+        self.token_actors = TokenActors(db.engine)  # a token's Actor, remembered for 2 s (see token_actors.py)
 
     # actors --------------------------------------------------------------------------------
     def actor_for(
@@ -393,9 +395,18 @@ class AccountService:
                        details={"token": token.id})
             return _token_dict(token)
 
+    def remembered_token_actor(self, secret: str, *, client: str | None = None) -> Actor | None:
+        """The Actor of a bearer token authenticated in the last seconds (token_actors.py), else None:
+        no database, so an async caller may ask it before it sends `authenticate_token` to a thread."""
+        remembered = self.token_actors.get(hash_secret(secret), utcnow())
+        return remembered.at(client) if remembered is not None else None
+
     def authenticate_token(self, secret: str, *, client: str | None = None) -> Actor:
         """The Actor of a bearer token; refused when unknown, revoked, expired or of a disabled user."""
         digest = hash_secret(secret)
+        remembered = self.token_actors.get(digest, utcnow())
+        if remembered is not None:
+            return remembered.at(client)
         with self.db.session() as session:
             token = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
             # The lookup is by hash; comparing the hashes again in constant time costs nothing.
@@ -409,8 +420,14 @@ class AccountService:
             if not token.user.active:
                 raise Unauthenticated("the account of this token is disabled")
             if token.last_used_at is None or now - token.last_used_at > timedelta(seconds=60):
-                token.last_used_at = now  # at most once a minute: reads stay reads
-            return self.actor_for(session, token.user, scopes=frozenset(token.scopes), client=client, via="token")
+                session.execute(update(ApiToken.__table__).where(ApiToken.id == token.id).values(last_used_at=now)
+                                .execution_options(**{TOKEN_USE: True}))  # at most once a minute: reads stay reads
+            actor = self.actor_for(session, token.user, scopes=frozenset(token.scopes), via="token")
+            grants_until = session.scalar(select(func.min(Grant.expires_at)).where(
+                Grant.user_id == token.user_id, Grant.revoked_at.is_(None), Grant.expires_at > now))
+            expires_at = token.expires_at
+        self.token_actors.put(digest, actor, expires_at, grants_until, now)  # once committed
+        return actor.at(client)
 
     # web sessions --------------------------------------------------------------------------
     def sign_in(self, email: str, password: str, *, address: str | None = None) -> tuple[str, Actor]:

@@ -2,7 +2,9 @@
 
 An Actor is built once per request (or command) from a signed-in user, a token or the local
 operator, by `AccountService.actor_for`: it carries the roles, the live grants and the token's
-scopes at that moment, so an expired grant or a revoked token stops working at the next request.
+scopes at that moment, so an expired grant or a revoked token stops working at the next request
+(an API token's Actor is remembered for 2 seconds: a change made by another process takes effect
+within them, see token_actors.py).
 """
 
 from __future__ import annotations
