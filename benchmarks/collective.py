@@ -6,8 +6,10 @@
   that server and dropped after), and against Label Studio CE (benchmarks/requirements-collective.txt,
   in benchmarks/.venv-labelstudio; SQLite), same machine, same run: a classification project, the
   same texts imported as tasks, each client POSTing annotations with a token. Each client answers
-  every item once, in its own order, for at most `--seconds` per system. Target: >= 100x Label
-  Studio and p99 < 100 ms.
+  every item once, in its own order, for at most `--seconds` per system. Also the CPU time the
+  server (its process group) and this client process spent per answer (Linux /proc): on a shared
+  machine a CPU cost per answer varies less than answers/s. Target: >= 100x Label Studio and p99
+  < 100 ms.
 * `--overlap`: a simulated crowd (`--items` 2,000 items, 5 classes, 30 contributors of qualities
   spread over 0.55-0.95, 20% spammers answering at random) works through the real assignment service
   (`jz.campaign_next` / `jz.campaign_answer`) until nobody gets an item: once with fixed overlap 5
@@ -106,9 +108,23 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
             proc.wait()
 
 
-def hammer(clients: list[tuple[dict[str, str], list[Callable[[Any], Any]]]], seconds: float) -> dict[str, Any]:
+def cpu_seconds(group: int) -> float:
+    """CPU time (user + system) the processes of a process group used so far (Linux /proc; the
+    servers are started in their own session, so the group is the server and its children)."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == group:  # pgrp
+                ticks += sum(int(x) for x in fields[11:15])  # utime stime cutime cstime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def hammer(clients: list[tuple[dict[str, str], list[Callable[[Any], Any]]]], seconds: float,
+           server: int | None = None) -> dict[str, Any]:
     """Run each client (headers, its list of submissions) in a thread with its own keep-alive connection,
-    at most `seconds`; a submission is a function of the httpx client that returns the response."""
+    at most `seconds`; a submission is a function of the httpx client that returns the response. With
+    the `server`'s PID, also the CPU time the server and this client process spent per submission."""
     import httpx
 
     latencies: list[float] = []
@@ -137,15 +153,24 @@ def hammer(clients: list[tuple[dict[str, str], list[Callable[[Any], Any]]]], sec
     for t in threads:
         t.start()
     deadline[0] = time.monotonic() + seconds
+    server_cpu = cpu_seconds(server) if server else 0.0
+    client_cpu = time.process_time()
     t0 = time.perf_counter()
     start.wait()
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - t0
+    client_cpu = time.process_time() - client_cpu
+    server_cpu = cpu_seconds(server) - server_cpu if server else 0.0
     ms = [x * 1000 for x in latencies]
-    return {"submissions": len(ms), "seconds": round(elapsed, 2), "per_second": round(len(ms) / elapsed, 1),
-            "p50_ms": round(pct(ms, 0.5), 1), "p99_ms": round(pct(ms, 0.99), 1), "errors": len(errors),
-            "first_errors": errors[:3]}
+    out = {"submissions": len(ms), "seconds": round(elapsed, 2), "per_second": round(len(ms) / elapsed, 1),
+           "p50_ms": round(pct(ms, 0.5), 1), "p99_ms": round(pct(ms, 0.99), 1), "errors": len(errors),
+           "first_errors": errors[:3], "load": load_average()}
+    if ms:
+        out["client_cpu_ms"] = round(1000 * client_cpu / len(ms), 2)  # per submission, this process
+        if server:
+            out["server_cpu_ms"] = round(1000 * server_cpu / len(ms), 2)
+    return out
 
 
 # --- submissions: Jazari -------------------------------------------------------------------------
@@ -241,7 +266,7 @@ def bench_jazari(database_url: str | None, items: int, clients: int, seconds: fl
                 jobs = [_jazari_job(base + "/answers", item, random.Random(item * 31 + k).choice(LABELS),
                                     f"{k}-{item}") for item in order]
                 plan.append(({"authorization": f"Bearer {tokens[email]}"}, jobs))
-            result = hammer(plan, seconds)
+            result = hammer(plan, seconds, server=proc.pid)
         finally:
             stop(proc)
             log.close()
@@ -303,7 +328,7 @@ def bench_label_studio(items: int, clients: int, seconds: float) -> dict[str, An
                 jobs = [_ls_job(f"{base}/tasks/{task}/annotations", random.Random(task * 31 + k).choice(LABELS))
                         for task in order]
                 plan.append((auth, jobs))
-            result = hammer(plan, seconds)
+            result = hammer(plan, seconds, server=proc.pid)
             result["version"] = subprocess.run([str(LS_VENV / "bin" / "python"), "-c",
                                                 "import label_studio; print(label_studio.__version__)"],
                                                capture_output=True, text=True).stdout.strip()
@@ -474,10 +499,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0, help="longest run of the clients, per system")
     parser.add_argument("--no-label-studio", action="store_true")
     parser.add_argument("--contributors", type=int, default=30)
-    parser.add_argument("--policy", default='{"min_overlap": 2, "max_overlap": 4, "confidence": 0.6, '
-                        '"gold_min_answers": 3}',
-                        help="settings (JSON) of a second adaptive campaign, beside the one with the defaults "
-                        "('' for none)")
+    parser.add_argument("--policy", default="",
+                        help="settings (JSON) of a second adaptive campaign, beside the one with the defaults, "
+                        'e.g. \'{"max_overlap": 4}\'')
     parser.add_argument("--answers", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--json", help="write the figures to this file")

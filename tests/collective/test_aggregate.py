@@ -133,9 +133,35 @@ def test_gold_scoring_and_the_live_posterior() -> None:
     text = "Rabat et Salé"
     assert aggregate.is_correct("spans", [[0, 5, "place"]], [[0, 5, "place"]], text)
     assert not aggregate.is_correct("spans", [], [[0, 5, "place"], [9, 13, "place"]], text)
-    assert aggregate.posterior([("a", 1), ("a", 1)]) == ("a", 0.75, False)
-    assert aggregate.posterior([("a", 1), ("b", 1)])[2] is True
-    assert aggregate.posterior([]) == (None, 0.0, False)
+    newcomer = aggregate.accuracy(0, 0)
+    assert newcomer == pytest.approx(0.7)
+    # one answer alone is only as sure as its author; two agreeing newcomers decide at the default 0.85
+    assert aggregate.posterior([("a", newcomer)], 5) == ("a", pytest.approx(0.7), False)
+    top, p, tie = aggregate.posterior([("a", newcomer), ("a", newcomer)], 5)
+    assert (top, tie) == ("a", False) and 0.95 < p < 0.96
+    # 2 against 1 is less sure; agreement by chance is likelier with two labels than with a hundred
+    assert 0.85 < aggregate.posterior([("a", newcomer), ("b", newcomer), ("a", newcomer)], 5)[1] < 0.9
+    assert aggregate.posterior([("a", .7), ("a", .7)], 2)[1] < aggregate.posterior([("a", .7), ("a", .7)], 100)[1]
+    # a proven contributor outweighs a newcomer; a record of chance answers carries nothing
+    expert, spammer = aggregate.accuracy(20, 20), aggregate.accuracy(20, 4)
+    assert aggregate.posterior([("a", expert), ("b", newcomer)], 5)[0] == "a"
+    assert aggregate.posterior([("a", spammer), ("a", spammer)], 5)[1] < 0.3
+    assert aggregate.posterior([("a", newcomer), ("b", newcomer)], 5)[2] is True
+    assert aggregate.posterior([], 5) == (None, 0.0, False)
+
+
+def test_blocking_needs_credible_evidence_and_control_items_come_early() -> None:
+    assert not aggregate.blocks(2, 0, 3, 0.6)  # too few control answers to judge
+    assert aggregate.blocks(3, 0, 3, 0.6) and aggregate.blocks(4, 1, 3, 0.6) and aggregate.blocks(6, 2, 3, 0.6)
+    assert not aggregate.blocks(3, 1, 3, 0.6) and not aggregate.blocks(5, 2, 3, 0.6)  # one unlucky answer
+    assert not aggregate.blocks(10, 7, 3, 0.6) and aggregate.blocks(30, 12, 3, 0.6)
+    assert aggregate.gold_chance(0.1, 0, 3) == pytest.approx(0.3)
+    assert aggregate.gold_chance(0.1, 4, 3) == pytest.approx(0.1)
+    assert aggregate.gold_chance(0.1, 6, 3) == pytest.approx(0.025)
+    assert aggregate.gold_chance(0.4, 0, 3) == pytest.approx(0.5)  # never more than one item in two
+    assert aggregate.answer_space("classify", {"labels": ["a", "b", "c"]}) == 3
+    assert aggregate.answer_space("validate", {}) == 2
+    assert aggregate.answer_space("translate", {}) == aggregate.FREE_ANSWERS
 
 
 def test_crowd_kit_loads_without_transformers_or_torch() -> None:

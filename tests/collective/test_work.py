@@ -27,25 +27,30 @@ def item_ids(jz, campaign: int, gold: bool = False) -> list[int]:
                                                     "is_gold = :g ORDER BY id"), {"c": campaign, "g": gold})]
 
 
+def _states(jz) -> dict[int, str]:  # type: ignore[no-untyped-def]
+    with jz.db.engine.connect() as conn:
+        return dict(conn.execute(sa.text("SELECT id, state FROM campaign_items")).all())
+
+
 def test_an_item_is_decided_at_min_overlap_when_people_agree_and_asked_again_when_they_do_not(node) -> None:
     jz = node
-    c = jz.create_campaign(spec(min_overlap=2, max_overlap=4, confidence=0.7), actor=who(jz, KARIM))
+    c = jz.create_campaign(spec(min_overlap=2, max_overlap=4, confidence=0.95), actor=who(jz, KARIM))
     assert c["items"] == 8 and c["gold_items"] == 4
     first, second, third = item_ids(jz, c["id"])[:3]
     a, b, d, e = (who(jz, p) for p in PUBLIC[:4])
     jz.campaign_answer(c["id"], first, "transport", "1", actor=a)
-    jz.campaign_answer(c["id"], first, "transport", "1", actor=b)  # two agree: (2+1)/(2+2) = 0.75 >= 0.7
+    jz.campaign_answer(c["id"], first, "transport", "1", actor=b)  # two newcomers agree: 0.965 >= 0.95
     jz.campaign_answer(c["id"], second, "transport", "2", actor=a)
     jz.campaign_answer(c["id"], second, "tickets", "2", actor=b)  # a tie: one more answer is needed
     jz.campaign_answer(c["id"], third, "safety", "3", actor=a)
-    states = dict(jz.db.engine.connect().execute(sa.text("SELECT id, state FROM campaign_items")).all())
+    states = _states(jz)
     assert states[first] == "decided" and states[second] == "open" and states[third] == "open"
     # a decided item retires: nobody receives it again; the tied one comes first (closest to a decision)
     got = jz.campaign_next(c["id"], actor=d)["item"]["id"]
     assert got == second
-    jz.campaign_answer(c["id"], second, "tickets", "x", actor=d)
+    jz.campaign_answer(c["id"], second, "tickets", "x", actor=d)  # 2 against 1: 0.90, not enough
     jz.campaign_answer(c["id"], second, "health", "y", actor=e)  # 4 answers = max_overlap, still undecided
-    states = dict(jz.db.engine.connect().execute(sa.text("SELECT id, state FROM campaign_items")).all())
+    states = _states(jz)
     assert states[second] == "exhausted"
     with pytest.raises(Conflict, match="all the answers"):
         jz.campaign_answer(c["id"], second, "tickets", "z", actor=who(jz, PUBLIC[5]))
@@ -79,7 +84,7 @@ def test_concurrent_answers_to_one_item_respect_the_overlap(node, trial: int) ->
     """8 people answer the same item at once with max_overlap 3: exactly 3 answers, slots 1-3, and the
     others are told to take the next item; nothing lost, nothing twice."""
     jz = node
-    c = jz.create_campaign(spec(min_overlap=3, max_overlap=3, confidence=0.99), actor=who(jz, KARIM))
+    c = jz.create_campaign(spec(min_overlap=3, max_overlap=3, confidence=0.999), actor=who(jz, KARIM))
     item = item_ids(jz, c["id"])[0]
     people = [who(jz, p) for p in PUBLIC]
     calls = [lambda a=a, i=i: jz.campaign_answer(c["id"], item, "tickets", f"id-{i}", actor=a)
@@ -157,7 +162,8 @@ def test_control_items_block_a_contributor_below_the_threshold(node) -> None:
 
 def test_gold_is_mixed_in_at_its_rate(node) -> None:
     jz = node
-    c = jz.create_campaign(spec(gold_rate=0.5, max_overlap=20, confidence=0.999), actor=who(jz, KARIM))  # stay open
+    c = jz.create_campaign(spec(gold_rate=0.5, max_overlap=20, confidence=0.999, gold_min_answers=100),
+                           actor=who(jz, KARIM))  # stay open, nobody blocked
     gold_ids = set(item_ids(jz, c["id"], gold=True))
     served = []
     for p in PUBLIC:
@@ -189,7 +195,7 @@ def test_no_response_to_a_contributor_holds_gold_truth_or_others_answers(node) -
     """Every shape a contributor receives: the campaign, the list, next, an answer, a duplicate, a
     refusal, the end of the work. The truth is the `truth` column, which is not a shown field."""
     jz = node
-    c = jz.create_campaign(spec(gold_rate=0.5, fields=["text"]), actor=who(jz, KARIM))
+    c = jz.create_campaign(spec(gold_rate=0.5, fields=["text"], gold_min_answers=100), actor=who(jz, KARIM))
     other, fan = who(jz, PUBLIC[0]), who(jz, PUBLIC[1])
     answer_all(jz, c["id"], PUBLIC[0], lambda p: "safety")  # another person's answers: "safety"
     shapes = [jz.campaign(c["id"], actor=fan), jz.campaigns(actor=fan)]

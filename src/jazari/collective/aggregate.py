@@ -13,12 +13,15 @@ tie between values goes to the smallest value.
 
 from __future__ import annotations
 
+import math
 import re
 import warnings
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from scipy.special import betaincinv
 
 from jazari.collective.spec import answer_key, normalise_text
 from jazari.errors import InputError
@@ -233,15 +236,71 @@ def is_correct(kind: str, value: Any, gold: Any, text: str = "") -> bool:
     return answer_key(value) == answer_key(gold)
 
 
-def posterior(weighted: Iterable[tuple[str, float]]) -> tuple[str | None, float, bool]:
-    """The leading answer of an item so far, its posterior (w_top + 1) / (w_all + 2) (a Beta prior:
-    the leader against the rest) and whether it is tied with another."""
-    totals: Counter[str] = Counter()
-    for key, weight in weighted:
-        totals[key] += weight
-    if not totals:
+# --- the live decision: is an item decided after an answer, is a contributor blocked ---------------
+#
+# A one-coin model (as in one-coin Dawid-Skene): a contributor of accuracy `a` gives the right answer
+# with probability `a`, else any one of the other `classes - 1` answers alike. Their accuracy is
+# estimated from their control answers with a Beta prior worth two answers at 70 % (a newcomer is
+# trusted a little, a spammer loses it after a few control items). An item is decided when the
+# posterior of its leading answer reaches the campaign's confidence; a contributor is blocked when
+# even the optimistic end (90 %) of what their control answers say is below the campaign's minimum.
+
+PRIOR_RIGHT, PRIOR_WRONG = 1.4, 0.6
+CREDIBILITY = 0.9
+FREE_ANSWERS = 100  # spans and translations: two people rarely write the same thing by chance
+EARLY_GOLD, LATE_GOLD = 3.0, 0.25  # control items come 3x as often until a contributor can be judged,
+MAX_GOLD_CHANCE = 0.5              # a quarter as often once they have twice the control answers needed
+
+
+def accuracy(gold_answers: int, gold_correct: int) -> float:
+    """A contributor's estimated accuracy from their control answers (posterior mean)."""
+    return (gold_correct + PRIOR_RIGHT) / (gold_answers + PRIOR_RIGHT + PRIOR_WRONG)
+
+
+def answer_space(kind: str, config: Mapping[str, Any]) -> int:
+    """How many different answers an item of this type can take (for the chance of a wrong agreement)."""
+    labels = config.get("labels") or []
+    if kind == "classify":
+        return max(2, len(labels))
+    if kind == "validate":
+        return 2
+    if kind == "multilabel":
+        return 2 ** min(max(1, len(labels)), 10)
+    return FREE_ANSWERS
+
+
+def posterior(weighted: Iterable[tuple[str, float]], classes: int) -> tuple[str | None, float, bool]:
+    """The leading answer of an item so far, its posterior under the one-coin model (each pair is an
+    answer's key and its contributor's accuracy; every answer equally likely beforehand), and whether
+    it is tied with another."""
+    gain: Counter[str] = Counter()
+    base = 0.0
+    for key, right in weighted:
+        right = min(max(right, 1e-6), 1 - 1e-6)
+        wrong = math.log((1 - right) / max(classes - 1, 1))
+        base += wrong  # every answer not given by this contributor
+        gain[key] += math.log(right) - wrong
+    if not gain:
         return None, 0.0, False
-    ranked = sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
-    top, w_top = ranked[0]
-    tie = len(ranked) > 1 and abs(ranked[1][1] - w_top) < 1e-9
-    return top, (w_top + 1) / (sum(totals.values()) + 2), tie
+    ranked = sorted(gain.items(), key=lambda kv: (-kv[1], kv[0]))
+    top, g_top = ranked[0]
+    unseen = max(classes, len(gain)) - len(gain)  # answers nobody gave: gain 0
+    norm = sum(math.exp(g - g_top) for _, g in ranked) + unseen * math.exp(-g_top)
+    tie = len(ranked) > 1 and abs(ranked[1][1] - g_top) < 1e-9
+    return top, 1 / norm, tie
+
+
+def blocks(gold_answers: int, gold_correct: int, min_answers: int, min_accuracy: float) -> bool:
+    """Whether a contributor's control answers show, with 90 % credibility, an accuracy below the minimum."""
+    if gold_answers < min_answers:
+        return False
+    return float(betaincinv(gold_correct + 1, gold_answers - gold_correct + 1, CREDIBILITY)) < min_accuracy
+
+
+def gold_chance(rate: float, gold_answers: int, min_answers: int) -> float:
+    """The chance that a contributor's next item is a control item: higher until they can be judged."""
+    if gold_answers < min_answers:
+        return min(MAX_GOLD_CHANCE, rate * EARLY_GOLD)
+    if gold_answers >= 2 * min_answers:
+        return rate * LATE_GOLD
+    return rate

@@ -51,6 +51,15 @@ def weight_of(stats: Contributor | None) -> float:
     return 2 * (stats.gold_correct + 1) / (stats.gold_answers + 2)
 
 
+def accuracy_of(stats: Contributor | None) -> float | None:
+    """A contributor's estimated accuracy for the live decision (`aggregate.posterior`); None once blocked."""
+    if stats is None:
+        return aggregate.accuracy(0, 0)
+    if stats.blocked_at is not None:
+        return None
+    return aggregate.accuracy(stats.gold_answers, stats.gold_correct)
+
+
 def campaign_source(session: Session, campaign: Campaign) -> Guarded:
     """The campaign's dataset version as access is decided on it now (hidden by moderation, its level
     changed, its privacy status); a dataset gone is left to its institute's stewards."""
@@ -116,6 +125,10 @@ class CampaignService:
                 f"{spec.contributors} contributors would show its rows to people who may not read them",
                 hint="open the campaign to " + (" or ".join(AUDIENCES[level]) or "nobody: restricted data"),
             )
+        if spec.media_field and (version.reader_options or {}).get("format") != "images":
+            raise InputError(f"media_field: {dataset.ref} version {version.number} is a table, not a file dataset "
+                             "of images", field="media_field",
+                             hint="ingest a ZIP or a folder of images (`jazari ingest photos.zip --dataset ...`)")
         missing = [c for c in needed if c not in data_set.schema.names]
         if missing:
             raise InputError(f"{dataset.ref} version {version.number} has no column {missing[0]!r}",

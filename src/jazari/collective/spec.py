@@ -31,6 +31,8 @@ SPEC_FIELDS = (
     "source_campaign", "max_items",
 )
 
+MEDIA_FIELDS = ("sha256", "path")  # the columns of a file dataset that name its images
+
 
 @dataclass
 class CampaignSpec:
@@ -45,7 +47,7 @@ class CampaignSpec:
     text_field: str | None = None  # spans: the text to mark
     source_field: str | None = None  # translate: the text to translate
     proposed_field: str | None = None  # validate: the value to accept or reject
-    media_field: str | None = None  # a column naming an image (a file of a file dataset)
+    media_field: str | None = None  # sha256 or path: the image of each row of a file dataset
     gold_field: str | None = None  # refused: contributors read the dataset, so a column of truths would leak
     source_lang: str | None = None
     target_lang: str | None = None
@@ -53,11 +55,11 @@ class CampaignSpec:
     instructions: dict[str, str] = field(default_factory=dict)
     examples: list[dict[str, Any]] = field(default_factory=list)
     contributors: str = "institute"
-    min_overlap: int = 3
-    max_overlap: int = 5
-    confidence: float = 0.75
+    min_overlap: int = 2
+    max_overlap: int = 4
+    confidence: float = 0.85
     gold_rate: float = 0.1
-    gold_min_answers: int = 5
+    gold_min_answers: int = 3
     gold_min_accuracy: float = 0.6
     gold: dict[str, Any] = field(default_factory=dict)  # item key -> truth
     source_campaign: int | None = None  # validate: the translations of this campaign
@@ -78,11 +80,11 @@ class CampaignSpec:
             dataset=plain_text(data.get("dataset"), "dataset", 200, required=data.get("source_campaign") is None) or "",
             version=_int(data.get("version"), "version", 1, 2**31 - 1, None),
             contributors=_choice(data.get("contributors", "institute"), "contributors", CONTRIBUTORS),
-            min_overlap=_int(data.get("min_overlap"), "min_overlap", 1, 50, 3),
-            max_overlap=_int(data.get("max_overlap"), "max_overlap", 1, 50, 5),
-            confidence=_float(data.get("confidence"), "confidence", 0.5, 0.999, 0.75),
+            min_overlap=_int(data.get("min_overlap"), "min_overlap", 1, 50, 2),
+            max_overlap=_int(data.get("max_overlap"), "max_overlap", 1, 50, 4),
+            confidence=_float(data.get("confidence"), "confidence", 0.5, 0.999, 0.85),
             gold_rate=_float(data.get("gold_rate"), "gold_rate", 0.0, 0.5, 0.1),
-            gold_min_answers=_int(data.get("gold_min_answers"), "gold_min_answers", 1, 1000, 5),
+            gold_min_answers=_int(data.get("gold_min_answers"), "gold_min_answers", 1, 1000, 3),
             gold_min_accuracy=_float(data.get("gold_min_accuracy"), "gold_min_accuracy", 0.0, 1.0, 0.6),
             source_campaign=_int(data.get("source_campaign"), "source_campaign", 1, 2**31 - 1, None),
             max_items=_int(data.get("max_items"), "max_items", 1, 1_000_000, 100_000),
@@ -97,6 +99,10 @@ class CampaignSpec:
                              "answers in it would give them the answers", field="gold_field",
                              hint="give the control answers in `gold` (item key -> the right answer), kept out of "
                              "the data")
+        if spec.media_field not in (None, *MEDIA_FIELDS):
+            raise InputError(f"media_field names the image of a file dataset: {' or '.join(MEDIA_FIELDS)}, "
+                             f"not {spec.media_field!r}", field="media_field",
+                             hint="`jazari ingest photos.zip --dataset inst/name` makes a file dataset")
         spec.fields = _names(data.get("fields", []), "fields")
         spec.instructions = _instructions(data.get("instructions"))
         spec.examples = _examples(data.get("examples", []))
@@ -117,6 +123,8 @@ class CampaignSpec:
     def shown(self) -> list[str]:
         """The columns a contributor sees (the fields, and the text, source, proposal and image)."""
         extra = [self.text_field, self.source_field, self.proposed_field, self.media_field]
+        if self.media_field:  # the image is found by its hash and described by its name
+            extra += list(MEDIA_FIELDS)
         return list(dict.fromkeys([*self.fields, *(c for c in extra if c)]))
 
     def config(self) -> dict[str, Any]:
@@ -144,6 +152,11 @@ def plain_text(value: Any, name: str, limit: int, *, required: bool) -> str | No
         raise InputError(f"{name} has {len(value)} characters; at most {limit}", field=name)
     if "\x00" in value:
         raise InputError(f"{name} holds a NUL character", field=name)
+    try:  # a lone surrogate (JSON "\\ud800") is not UTF-8: no database stores it
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(f"{name} holds a character that is not valid Unicode (at {exc.start})",
+                         field=name) from None
     return value
 
 
