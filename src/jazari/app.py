@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyarrow as pa
 
@@ -15,11 +15,13 @@ from jazari.catalog import metadata as catalog_metadata
 from jazari.catalog import search as catalog_search
 from jazari.catalog import standards as catalog_standards
 from jazari.collective.campaigns import CampaignService
+from jazari.collective.comments import Comments
 from jazari.collective.moderation import Moderation
 from jazari.collective.results import Results
 from jazari.collective.spec import load_spec
 from jazari.collective.work import Work
 from jazari.datasets import retention
+from jazari.datasets.files import FileService
 from jazari.datasets.ingest import Ingestor, Progress
 from jazari.datasets.retention import RetentionScheduler
 from jazari.datasets.service import DatasetService
@@ -52,12 +54,14 @@ class Jazari:
         self.db = Database(settings.url)
         self.lake = Lake(settings.lake_dir)
         self.raw = BlobStore(settings.raw_dir, key=settings.raw_zone_key())  # encrypted at rest
-        self.ingestor = Ingestor(settings, self.db, self.lake, self.raw)
+        self.files = BlobStore(settings.blobs_dir, key=settings.raw_zone_key())  # images of file datasets, too
+        self.ingestor = Ingestor(settings, self.db, self.lake, self.raw, self.files)
         self.datasets_service = DatasetService(self.db, self.lake)
         self.datasets_service.on_change = catalog_search.reindex  # a new title is found at once
         self.accounts = AccountService(self.db, settings)
         self.register = RegisterService(self.db)
         self.sources = SourceService(self.datasets_service, self.raw)
+        self.file_service = FileService(self.datasets_service, self.files)
         self.retention_scheduler = RetentionScheduler(lambda: self.retention_run(actor=retention.SCHEDULER),
                                                       settings.retention_interval_hours)
         self.access = AccessService(self.db)
@@ -68,14 +72,16 @@ class Jazari:
         self.work = Work(self.campaigns_service)
         self.results = Results(self.campaigns_service, self._ingest_made, settings.tmp_dir, settings.pseudonym_key)
         self.moderation = Moderation(self.db, settings)
+        self.comments_service = Comments(self.db, settings)  # the discussion under each dataset
 
     # set-up -----------------------------------------------------------------------------
     def init(self) -> dict[str, Any]:
         """Create or upgrade the database and the folders; idempotent."""
-        for folder in (self.settings.home, self.settings.lake_dir, self.settings.raw_dir, self.settings.tmp_dir):
+        for folder in (self.settings.home, self.settings.lake_dir, self.settings.raw_dir, self.settings.tmp_dir,
+                       self.settings.blobs_dir):
             folder.mkdir(parents=True, exist_ok=True)
         before, after = self.db.upgrade()
-        cleaned = self.raw.clean_partial()
+        cleaned = self.raw.clean_partial() + self.files.clean_partial()
         # plaintext left outside the encrypted raw zone: decrypted originals, stale uploads
         tmp_removed = retention.remove_tmp_leftovers(self.settings.tmp_dir, utcnow(), always=("source-",))
         interrupted = self.jobs.fail_interrupted(self._discard_upload)
@@ -247,6 +253,12 @@ class Jazari:
         them, `has_more` says another page follows."""
         return self.datasets_service.rows(actor or self.actor, dataset, version, offset=offset, limit=limit,
                                           sort=sort, descending=descending, filters=filters)
+
+    def file(self, dataset: str, sha256: str, version: int | None = None,
+             actor: Actor | None = None) -> tuple[dict[str, Any], BinaryIO]:
+        """One image of a file dataset by its SHA-256, as a stream with its path, size and media type
+        (those who may read the dataset; audited when not public). Close the stream."""
+        return self.file_service.open(actor or self.actor, dataset, sha256, version)
 
     def quarantine(self, dataset: str, version: int | None = None, *, limit: int = 100,
                    actor: Actor | None = None) -> dict[str, Any]:
@@ -448,7 +460,7 @@ class Jazari:
     # collective intelligence: reports and moderation -------------------------------------------
     def report(self, kind: str, ref: str, reason: str, *, note: str | None = None, locale: str | None = None,
                actor: Actor | None = None) -> dict[str, Any]:
-        """Report a dataset, a description, a campaign item or image, with a reason."""
+        """Report a dataset, a description, a campaign item or image, or a comment (its number), with a reason."""
         return self.moderation.report(actor or self.actor, kind, ref, reason, note, locale)
 
     def reports(self, *, mine: bool = False, include_decided: bool = False,
@@ -467,6 +479,25 @@ class Jazari:
     def notifications(self, actor: Actor | None = None) -> list[dict[str, Any]]:
         """What the actor was told (moderation decisions, appeals), newest first."""
         return self.moderation.notifications(actor or self.actor)
+
+    # the discussion under a dataset ----------------------------------------------------------
+    def comments(self, dataset: str, *, offset: int = 0, limit: int = 50,
+                 actor: Actor | None = None) -> dict[str, Any]:
+        """A page of a dataset's discussion: threads oldest first, replies under their comment."""
+        return self.comments_service.list(actor or self.actor, dataset, offset=offset, limit=limit)
+
+    def comment(self, dataset: str, body: str, *, reply_to: int | str | None = None,
+                actor: Actor | None = None) -> dict[str, Any]:
+        """Post a comment under a dataset (or a reply to one of its comments)."""
+        return self.comments_service.post(actor or self.actor, dataset, body, reply_to)
+
+    def comment_edit(self, dataset: str, comment_id: int, body: str, actor: Actor | None = None) -> dict[str, Any]:
+        """Change the text of one's own comment."""
+        return self.comments_service.edit(actor or self.actor, dataset, comment_id, body)
+
+    def comment_delete(self, dataset: str, comment_id: int, actor: Actor | None = None) -> dict[str, Any]:
+        """Delete a comment (its author, or a moderator of the dataset): a tombstone keeps its replies."""
+        return self.comments_service.delete(actor or self.actor, dataset, comment_id)
 
 
 def open(home: str | Path | None = None, **overrides: Any) -> Jazari:  # noqa: A001 - the public name

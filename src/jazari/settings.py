@@ -46,6 +46,13 @@ class Settings(BaseSettings):
     batch_rows: int = Field(default=100_000, ge=1, description="Rows per batch in the pipeline.")
     sample_rows: int = Field(default=100_000, ge=1, description="Rows used to infer types.")
     max_cell_bytes: int = Field(default=16 * 1024**2, ge=1, description="Largest accepted cell.")
+    archive_max_files: int = Field(default=100_000, ge=1, description="Most files in one ZIP or folder of images.")
+    archive_max_bytes: int = Field(
+        default=20 * 1024**3, ge=1, description="Largest total uncompressed size of a ZIP or folder of images."
+    )
+    image_max_pixels: int = Field(
+        default=50_000_000, ge=1, description="Largest image (width x height) read; a bigger one is set aside."
+    )
     lock_timeout: float = Field(default=30.0, ge=0, description="Seconds to wait for a dataset lock.")
     privacy_key: SecretStr = Field(
         default=SecretStr(DEV_SECRET), description="Master key of the pseudonyms (one key per institute is derived)."
@@ -79,6 +86,7 @@ class Settings(BaseSettings):
         default=2, ge=2, description="The same for reports of exposed personal data (never below 2: nobody hides alone)."
     )
     reports_per_hour: int = Field(default=20, ge=1, description="Reports one person may make in an hour.")
+    comments_per_hour: int = Field(default=30, ge=1, description="Comments one person may post in an hour.")
     redis_url: str | None = Field(default=None, description="Redis URL for the job queue (server).")
     host: str = Field(default="127.0.0.1", description="Address `jazari serve` listens on.")
     port: int = Field(default=8000, description="Port `jazari serve` listens on.")

@@ -82,7 +82,7 @@ def test_an_answer_needs_the_csrf_token_and_counts_once(node, browser) -> None:
     assert node.campaign_status(cid, actor=OP)["answers"] == 1
     nxt = amina.get(f"/campaigns/{cid}").text
     assert answer_form(nxt)["item"] != fields["item"]  # the next item, never the answered one
-    assert "You answered 1 items." in nxt
+    assert "Your answers so far: 1" in nxt
 
 
 def test_htmx_gets_the_next_item_and_a_refused_answer_names_the_problem(node, browser) -> None:

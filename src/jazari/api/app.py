@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from jazari.api import access, accounts, catalog, collective, datasets, errors, privacy, query, register
+from jazari.api import access, accounts, catalog, collective, comments, datasets, errors, privacy, query, register
 from jazari.app import Jazari
 from jazari.version import __version__
 
@@ -38,6 +38,7 @@ def create_app(jz: Jazari, *, workers: bool = True) -> FastAPI:
     app.include_router(accounts.router)
     app.include_router(catalog.router)
     app.include_router(collective.router)
+    app.include_router(comments.router)
     app.include_router(datasets.router)
     app.include_router(privacy.router)
     app.include_router(query.router)

@@ -133,11 +133,13 @@ def answer(
 @router.post("/campaigns/{campaign_id}/reports")
 def report_item(
     request: Request, campaign_id: PathId, jz: NodeDep, actor: ActorDep, item: int = Form(0),
-    reason: str = Form(""), note: str = Form(""), skip: list[str] = Form(default=[]),
+    reason: str = Form(""), note: str = Form(""), skip: list[str] = Form(default=[]), kind: str = Form("item"),
 ) -> RedirectResponse:
-    """Report an item; the reporter reads the seed's message in their language, and the item is skipped."""
+    """Report an item (or its image); the reporter reads the seed's message in their language, and the item
+    is skipped."""
     lang = page_language(request, jz, actor)
-    done = jz.report("item", f"{campaign_id}/{item}", reason, note=note or None, locale=lang, actor=actor)
+    kind = kind if kind in ("item", "image") else "item"
+    done = jz.report(kind, f"{campaign_id}/{item}", reason, note=note or None, locale=lang, actor=actor)
     skips = [*_skips(skip), item][-MAX_SKIP:]
     query = "&".join(f"skip={s}" for s in skips)
     return redirect(request, f"/campaigns/{campaign_id}?{query}", done["message"])

@@ -5,7 +5,8 @@ panel alone (`HX-Target: tabpanel`) and swaps it in. Each tab calls the node's s
 page's actor: they decide access (governance.access) and audit reads; a tab the actor may not read
 says why instead. Each tab links its JSON twin in the API. The SQL console posts to
 `/datasets/{institute}/{name}/query`, a web route over `Jazari.query` with the same actor and CSRF
-check as every form. `/datasets/{institute}/{name}/edit` is the stewards' form over `Jazari.set_metadata`."""
+check as every form. `/datasets/{institute}/{name}/edit` is the stewards' form over `Jazari.set_metadata`.
+The overview tab ends with the dataset's discussion (`?comments=OFFSET` pages it); web/comments.py posts to it."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ from jazari.governance.access import can, require
 from jazari.governance.actors import Actor
 from jazari.web import i18n
 from jazari.web.charts import profile_charts
+from jazari.web.collective import REASONS
 from jazari.web.governance import access_context, guarded
 from jazari.web.i18n import N_
 from jazari.web.render import PageRoute, page_language, redirect, render
@@ -41,6 +43,7 @@ TABS = {
     "use": N_("Use"),
 }
 PAGE_ROWS = 50
+COMMENT_THREADS = 50  # threads of the discussion per page
 SQL_ROWS = 100
 PANEL, SQL_RESULT = "tabpanel", "sql-result"
 VEGA = ("/static/vendor/vega.min.js", "/static/vendor/vega-lite.min.js", "/static/vendor/vega-embed.min.js")
@@ -177,15 +180,28 @@ def show(view: DatasetView, tab: str, build: Callable[[DatasetView], dict[str, A
 
 
 # the tabs ------------------------------------------------------------------------------------
+def discussion(view: DatasetView, offset: int | None = None) -> dict[str, Any]:
+    """A page of the discussion under the dataset (at `?comments=OFFSET` unless given)."""
+    if offset is None:
+        asked = view.request.query_params.get("comments", "")
+        offset = int(asked) if asked.isascii() and asked.isdigit() and len(asked) <= 9 else 0
+    return {"discussion": view.jz.comments(view.ref, offset=offset, limit=COMMENT_THREADS, actor=view.actor),
+            "reasons": REASONS}
+
+
 def overview(view: DatasetView) -> dict[str, Any]:
-    """The dataset's data card; one who may see it but not read it gets its metadata part."""
-    twins = [(N_("Dataset (JSON)"), view.api()), (N_("DCAT-AP (JSON-LD)"), view.api("/dcat.jsonld"))]
+    """The dataset's data card (one who may see it but not read it gets its metadata part), then its
+    discussion."""
+    twins = [(N_("Dataset (JSON)"), view.api()), (N_("DCAT-AP (JSON-LD)"), view.api("/dcat.jsonld")),
+             (N_("Comments (JSON)"), view.api("/comments"))]
     if view.info.get("latest_version") is None:
-        return {"card": None, "reads": view.may("read"), "edits": view.may("manage"), "twins": twins}
+        return {"card": None, "reads": view.may("read"), "edits": view.may("manage"), "twins": twins,
+                **discussion(view)}
     card = view.jz.data_card(view.ref, view.version, lang=view.lang, actor=view.actor, base_url=view.base_url)
     number = view.version or view.info["latest_version"]
     twins.append((N_("Data card (Markdown)"), view.api(f"/versions/{number}/card.md", lang=view.lang)))
-    return {"card": card_html(card), "reads": view.may("read"), "edits": view.may("manage"), "twins": twins}
+    return {"card": card_html(card), "reads": view.may("read"), "edits": view.may("manage"), "twins": twins,
+            **discussion(view)}
 
 
 def data(view: DatasetView, offset: int, sort: str, descending: bool, filters: dict[str, str]) -> dict[str, Any]:
@@ -204,8 +220,12 @@ def data(view: DatasetView, offset: int, sort: str, descending: bool, filters: d
              for name, text in filters.items()]
     api = view.api("/rows", version=rows["version"], offset=offset, limit=PAGE_ROWS, sort=sort or None,
                    descending="true" if state["descending"] else None, filter=state["filter"])
+    images = [{"src": view.api(f"/files/{r['sha256']}", version=rows["version"]), "path": r.get("path") or "",
+               "width": r.get("width"), "height": r.get("height")}
+              for r in rows["rows"] if rows["kind"] == "files" and r.get("sha256")]  # a file dataset's thumbnails
     return {"rows": rows, "filters": filters, "chips": chips, "sort": sort, "descending": state["descending"],
-            "link": link, "offset": offset, "page_rows": PAGE_ROWS, "twins": [(N_("Rows (JSON)"), api)]}
+            "link": link, "offset": offset, "page_rows": PAGE_ROWS, "twins": [(N_("Rows (JSON)"), api)],
+            "images": images}
 
 
 def schema(view: DatasetView) -> dict[str, Any]:

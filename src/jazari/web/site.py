@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from jazari.web import auth, collective, dataset, front, governance, i18n, pages, upload
+from jazari.web import auth, collective, comments, dataset, front, governance, i18n, pages, upload
 
 
 def install(app: FastAPI) -> None:
@@ -19,4 +19,5 @@ def install(app: FastAPI) -> None:
     app.include_router(dataset.router)
     app.include_router(upload.router)
     app.include_router(collective.router)
+    app.include_router(comments.router)
     pages.mount_static(app)
