@@ -3,11 +3,14 @@
 Assignment with adaptive overlap: `next` gives an item the contributor has not answered, among the
 open ones with the most answers (the closest to a decision), picked at random among the first few
 of those so that simultaneous contributors spread out. Every item gets `min_overlap` answers; after each
-answer the item is decided once its leading answer's posterior reaches the campaign's confidence
-(no tie), or retired undecided (`exhausted`) at `max_overlap`. Hidden control (gold) items come at
-`gold_rate`; a contributor whose accuracy on them falls below `gold_min_accuracy` after
-`gold_min_answers` is blocked: no more items, and their answers count for nothing (the items they
-helped decide are decided again without them, and reopen while they have a free slot).
+answer the item is decided once its leading answer's posterior (`aggregate.posterior`: a one-coin
+model, each answer counting by its author's accuracy on control items) reaches the campaign's
+confidence (no tie), or retired undecided (`exhausted`) at `max_overlap`. Hidden control (gold)
+items come at about `gold_rate` (`aggregate.gold_chance`: more often until a contributor can be
+judged); a contributor whose control answers credibly show an accuracy below `gold_min_accuracy`
+(`aggregate.blocks`, from `gold_min_answers` on) is blocked: no more items, and their answers count
+for nothing (the items they helped decide are decided again without them, and reopen while they
+have a free slot).
 
 What the database guarantees (so that concurrent and retried submissions are safe): one answer per
 item and contributor, one per client answer id and contributor (a retry returns the first answer),
