@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
@@ -23,6 +22,7 @@ from jazari.governance.actors import Actor
 from jazari.governance.models import Institute
 from jazari.store.database import Database
 from tests.files import communes_csv
+from tests.migrations import downgrade_to, upgrade_to
 
 OP = Actor.operator()
 NOW = datetime(2026, 11, 1, tzinfo=UTC)
@@ -174,16 +174,9 @@ def test_the_search_page_says_when_facets_count_the_best_only(jz, monkeypatch) -
         assert "Counted over the 5 best results." in page and 'href="/datasets/hcp/d11"' in page
 
 
-def _upgrade(db: Database, revision: str) -> None:
-    with db.engine.begin() as connection:
-        cfg = db._alembic_config()
-        cfg.attributes["connection"] = connection
-        command.upgrade(cfg, revision)
-
-
 def test_upgrading_a_catalog_fills_its_facets_and_counts(database_url: str) -> None:
     db = Database(database_url)
-    _upgrade(db, "0005")
+    upgrade_to(db, "0005")
     now = datetime.now(UTC)
     with db.engine.begin() as conn:
         conn.execute(sa.text("INSERT INTO institutes (id, slug, created_at) VALUES (1, 'hcp', :t)"), {"t": now})
@@ -212,10 +205,8 @@ def test_upgrading_a_catalog_fills_its_facets_and_counts(database_url: str) -> N
 
 def test_0006_goes_down_and_up_again(jz) -> None:
     _catalog(jz, 3)
-    with jz.db.engine.begin() as connection:
-        cfg = jz.db._alembic_config()
-        cfg.attributes["connection"] = connection
-        command.downgrade(cfg, "0005")
+    downgrade_to(jz.db, "0005")
+    with jz.db.engine.connect() as connection:
         tables = sa.inspect(connection).get_table_names()
         assert "dataset_facets" not in tables
         assert "docs" not in {c["name"] for c in sa.inspect(connection).get_columns("search_terms")}

@@ -4,11 +4,11 @@ goes down to 0007 (the comments gone, the rest kept) and up again."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from jazari.store.database import Base
+from tests.migrations import downgrade_to
 
 
 def test_the_comments_table_matches_its_model(jz) -> None:
@@ -23,10 +23,7 @@ def test_the_comments_table_matches_its_model(jz) -> None:
 
 
 def test_it_goes_down_to_0007_and_up_again(jz) -> None:
-    cfg = jz.db._alembic_config()
-    with jz.db.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0007")
+    downgrade_to(jz.db, "0007")
     with jz.db.engine.connect() as conn:
         names = set(sa.inspect(conn).get_table_names())
         assert "dataset_comments" not in names and {"reports", "moderated_contents"} <= names

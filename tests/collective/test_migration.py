@@ -5,11 +5,11 @@ person), and it goes down to 0006 and up again."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from jazari.store.database import Base
+from tests.migrations import downgrade_to
 
 TABLES = {"campaigns", "campaign_items", "campaign_answers", "campaign_contributors", "campaign_publications",
           "moderated_contents", "reports", "moderation_appeals", "notifications"}
@@ -58,10 +58,7 @@ def test_the_tables_match_the_models_and_keep_their_rules(jz) -> None:
 
 
 def test_it_goes_down_to_0006_and_up_again(jz) -> None:
-    cfg = jz.db._alembic_config()
-    with jz.db.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0006")
+    downgrade_to(jz.db, "0006")
     with jz.db.engine.connect() as conn:
         names = set(sa.inspect(conn).get_table_names())
         assert not names & TABLES and "datasets" in names

@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from alembic import command
 
 from jazari.errors import Conflict, JazariError, RateLimited, Unauthenticated
 from jazari.governance import accounts
 from jazari.governance.actors import Actor
 from tests.files import communes_csv
+from tests.migrations import downgrade_to
 
 OP = Actor.operator()
 AMINA = "amina@univ.ma"  # a researcher outside the owning institute
@@ -192,12 +192,9 @@ def test_a_successful_sign_in_clears_its_attempt(node) -> None:
 def test_the_upgrade_resolves_twins_a_race_left(node) -> None:
     """Migration 0004 withdraws later pending twins and unlinks later grants of one request."""
     jz = node
-    cfg = jz.db._alembic_config()
     asked = ask(jz)
     approved = jz.access.approve(jz.accounts.actor(KARIM), asked["id"], days=5)
-    with jz.db.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.downgrade(cfg, "0003")
+    downgrade_to(jz.db, "0003")
     with jz.db.engine.begin() as conn:
         conn.execute(sa.text(
             "INSERT INTO access_requests (dataset_id, user_id, purpose, intended_use, duration_days, status, "
