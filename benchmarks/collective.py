@@ -46,6 +46,7 @@ import time
 import uuid
 import warnings
 from collections.abc import Callable, Iterator
+from json import dumps as json_dumps
 from pathlib import Path
 from typing import Any
 
@@ -120,13 +121,44 @@ def cpu_seconds(group: int) -> float:
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
-def hammer(clients: list[tuple[dict[str, str], list[Callable[[Any], Any]]]], seconds: float,
-           server: int | None = None) -> dict[str, Any]:
-    """Run each client (headers, its list of submissions) in a thread with its own keep-alive connection,
-    at most `seconds`; a submission is a function of the httpx client that returns the response. With
-    the `server`'s PID, also the CPU time the server and this client process spent per submission."""
-    import httpx
+class Reply:
+    """What a submission got back: its status and body."""
 
+    def __init__(self, status_code: int, text: str) -> None:
+        self.status_code = status_code
+        self.text = text
+
+
+class KeepAlive:
+    """One keep-alive HTTP/1.1 connection of one client (the standard library's http.client): the load
+    generator must leave the two cores to the servers it measures, and httpx costs ~0.8 ms of CPU
+    per request where this costs ~0.2 ms. Both systems are sent the same requests through it."""
+
+    def __init__(self, base: str, headers: dict[str, str]) -> None:
+        import http.client
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(base)
+        self.connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+        self.headers = {**headers, "content-type": "application/json"}
+
+    def post(self, url: str, json: Any) -> Reply:
+        from urllib.parse import urlsplit
+
+        self.connection.request("POST", urlsplit(url).path, body=json_dumps(json).encode(), headers=self.headers)
+        response = self.connection.getresponse()
+        return Reply(response.status, response.read().decode("utf-8", "replace"))
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def hammer(clients: list[tuple[dict[str, str], list[Callable[[Any], Any]]]], seconds: float,
+           server: int | None = None, base: str = "") -> dict[str, Any]:
+    """Run each client (headers, its list of submissions) in a thread with its own keep-alive connection
+    to `base`, at most `seconds`; a submission is a function of the connection (`KeepAlive`) that
+    returns the reply. With the `server`'s PID, also the CPU time the server and this client process
+    spent per submission."""
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -135,7 +167,7 @@ def hammer(clients: list[tuple[dict[str, str], list[Callable[[Any], Any]]]], sec
 
     def run(headers: dict[str, str], jobs: list[Callable[[Any], Any]]) -> None:
         mine: list[float] = []
-        with httpx.Client(headers=headers, timeout=30) as http:
+        with contextlib.closing(KeepAlive(base, headers)) as http:
             start.wait()
             for job in jobs:
                 if time.monotonic() > deadline[0]:
@@ -241,8 +273,10 @@ def item_ids(jz: Any, campaign_id: int) -> list[int]:
         return list(session.scalars(sa.select(Item.id).where(Item.campaign_id == campaign_id).order_by(Item.id)))
 
 
-def bench_jazari(database_url: str | None, items: int, clients: int, seconds: float) -> dict[str, Any]:
-    """Submissions/s and latency of POST /api/v1/campaigns/{id}/answers on a real server."""
+def bench_jazari(database_url: str | None, items: int, clients: int, seconds: float, workers: int = 1
+                 ) -> dict[str, Any]:
+    """Submissions/s and latency of POST /api/v1/campaigns/{id}/answers on a real server (`jazari serve
+    --workers`)."""
     with tempfile.TemporaryDirectory() as tmp, fresh_database(database_url) as url:
         folder = Path(tmp)
         jz, campaign, emails, tokens = jazari_node(folder, url, items, clients, min_overlap=clients,
@@ -254,7 +288,8 @@ def bench_jazari(database_url: str | None, items: int, clients: int, seconds: fl
         if url:
             env["JAZARI_DATABASE_URL"] = url
         log = (folder / "server.log").open("wb")
-        proc = subprocess.Popen([str(Path(sys.executable).with_name("jazari")), "serve", "--port", str(port)], cwd=folder,
+        proc = subprocess.Popen([str(Path(sys.executable).with_name("jazari")), "serve", "--port", str(port),
+                                 "--workers", str(workers)], cwd=folder,
                                 env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         base = f"http://127.0.0.1:{port}/api/v1/campaigns/{campaign}"
         try:
@@ -266,16 +301,141 @@ def bench_jazari(database_url: str | None, items: int, clients: int, seconds: fl
                 jobs = [_jazari_job(base + "/answers", item, random.Random(item * 31 + k).choice(LABELS),
                                     f"{k}-{item}") for item in order]
                 plan.append(({"authorization": f"Bearer {tokens[email]}"}, jobs))
-            result = hammer(plan, seconds, server=proc.pid)
+            result = hammer(plan, seconds, server=proc.pid, base=base)
         finally:
             stop(proc)
             log.close()
-        return {**result, "backend": "postgresql" if url else "sqlite"}
+        return {**result, "backend": "postgresql" if url else "sqlite", "workers": workers}
 
 
 def _jazari_job(url: str, item: int, label: str, answer_id: str) -> Callable[[Any], Any]:
     body = {"item": item, "value": label, "answer_id": answer_id}
     return lambda http: http.post(url, json=body)
+
+
+# --- submissions: the database's floor -----------------------------------------------------------
+
+def floor_worker() -> None:
+    """One process of `bench_floor` (`collective.py --floor-worker`, its task as JSON on stdin):
+    `threads` connections, each sending its share of `plan` (who, their contributor row, item, label)
+    as the product's answer statements, straight to the driver; "ready" once connected, starts at the
+    next line of stdin, prints the latencies as JSON."""
+    task = json.loads(sys.stdin.readline())
+    url, sqlite_path, campaign, threads = task["url"], task["sqlite_path"], task["campaign"], task["threads"]
+    plan = [tuple(x) for x in task["plan"]]
+    barrier = threading.Barrier(threads + 1)
+    import sqlalchemy as sa
+
+    from jazari.collective import work
+    from jazari.store.database import WriterLock, utcnow
+
+    engine = sa.create_engine(url) if url else sa.create_engine(f"sqlite:///{sqlite_path}")
+    dialect = engine.dialect
+
+    def compiled(statement: Any) -> tuple[str, list[str] | None, dict[str, Any], dict[str, Any]]:
+        c = statement.compile(dialect=dialect)  # with the values the statement holds itself (c.params)
+        return str(c), (list(c.positiontup) if c.positiontup else None), c.params, c._bind_processors
+
+    statements = [compiled(work._answer_query()), compiled(work._slot_statement()),
+                  compiled(work._answer_statement(dialect.name)), compiled(work._count_statement(False, False)),
+                  compiled(work._votes_query())]
+    lock = WriterLock(Path(sqlite_path + ".writer-lock")) if sqlite_path else None
+    latencies: list[float] = []
+    guard = threading.Lock()
+
+    def run(share: list[tuple[str, int, int, str]]) -> None:
+        raw = engine.raw_connection()
+        mine = []
+        try:
+            cursor = raw.cursor()
+            if sqlite_path:
+                for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "busy_timeout=30000", "foreign_keys=ON"):
+                    cursor.execute(f"PRAGMA {pragma}")
+            barrier.wait()
+            for who, person, item, label in share:
+                t0 = time.perf_counter()
+                values = {"campaign": campaign, "who": who, "inst": "hcp", "dname": "bench", "ref": "hcp/bench",
+                          "item": item, "answer_id": f"{who}-{item}", "max_overlap": 8, "campaign_id": campaign,
+                          "item_id": item, "contributor": who, "client_id": f"{who}-{item}", "slot": 0,
+                          "value": label, "seconds": None, "created_at": utcnow(), "mine": person}
+                for n, (sql, order, own, processors) in enumerate(statements):
+                    if n == 1 and lock is not None:
+                        lock.__enter__()
+                    bound = {**own, **{k: v for k, v in values.items() if k in own}}
+                    for key, process in processors.items():  # as SQLAlchemy converts them (JSON, dates)
+                        bound[key] = process(bound[key])
+                    cursor.execute(sql, [bound[k] for k in order] if order else bound)
+                    rows = cursor.fetchall()
+                    if n == 1:
+                        values["slot"] = rows[0][0]
+                raw.commit()
+                if lock is not None:
+                    lock.__exit__()
+                mine.append(time.perf_counter() - t0)
+        finally:
+            raw.close()
+            with guard:
+                latencies.extend(mine)
+
+    shares = [plan[k::threads] for k in range(threads)]
+    pool = [threading.Thread(target=run, args=(share,)) for share in shares]
+    for t in pool:
+        t.start()
+    print("ready", flush=True)
+    sys.stdin.readline()
+    barrier.wait()
+    for t in pool:
+        t.join()
+    print(json.dumps(latencies), flush=True)
+
+
+def bench_floor(database_url: str | None, items: int, clients: int, processes: int) -> dict[str, Any]:
+    """What the database itself allows: the statements of an answer (`collective/work.py`: the campaign
+    query, the slot, the insert, the counters, the votes, the commit) sent straight to the driver by
+    `clients` connections in `processes` processes, with no HTTP, no access decision, no Python
+    decision and no SQLAlchemy execution layer: the most answers/s any server over this database
+    could accept on this machine."""
+    with tempfile.TemporaryDirectory() as tmp, fresh_database(database_url) as url:
+        folder = Path(tmp)
+        jz, campaign, emails, _tokens = jazari_node(folder, url, items, clients, min_overlap=clients,
+                                                    max_overlap=clients, gold_rate=0.0)
+        ids = item_ids(jz, campaign)
+        people = {}
+        for email in emails:  # the contributors' rows, as their first `next` makes them
+            jz.campaign_next(campaign, actor=jz.accounts.actor(email))
+        import sqlalchemy as sa
+
+        with jz.db.engine.connect() as conn:
+            people = dict(conn.execute(sa.text("SELECT contributor, id FROM campaign_contributors "
+                                               "WHERE campaign_id = :c"), {"c": campaign}).all())
+        sqlite_path = None if url else jz.db.engine.url.database
+        jz.close()
+        plan = []
+        for k, email in enumerate(emails):
+            order = ids[:]
+            random.Random(k).shuffle(order)
+            plan += [(email, people[email], item, random.Random(item * 31 + k).choice(LABELS)) for item in order]
+        random.Random(0).shuffle(plan)  # every process gets every contributor's answers, in a random order
+        procs = [subprocess.Popen([sys.executable, __file__, "--floor-worker"], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, text=True) for _ in range(processes)]
+        for k, proc in enumerate(procs):
+            assert proc.stdin is not None and proc.stdout is not None
+            proc.stdin.write(json.dumps({"url": url, "sqlite_path": sqlite_path, "campaign": campaign,
+                                         "threads": clients // processes, "plan": plan[k::processes]}) + "\n")
+            proc.stdin.flush()
+        for proc in procs:
+            assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        t0 = time.perf_counter()
+        for proc in procs:
+            assert proc.stdin is not None
+            proc.stdin.write("go\n")
+            proc.stdin.flush()
+        latencies = [x for proc in procs for x in json.loads(proc.communicate()[0])]
+        elapsed = time.perf_counter() - t0
+    ms = [x * 1000 for x in latencies]
+    return {"answers": len(ms), "seconds": round(elapsed, 2), "per_second": round(len(ms) / elapsed, 1),
+            "p50_ms": round(pct(ms, 0.5), 1), "p99_ms": round(pct(ms, 0.99), 1), "processes": processes,
+            "backend": "postgresql" if url else "sqlite", "load": load_average()}
 
 
 # --- submissions: Label Studio --------------------------------------------------------------------
@@ -328,7 +488,7 @@ def bench_label_studio(items: int, clients: int, seconds: float) -> dict[str, An
                 jobs = [_ls_job(f"{base}/tasks/{task}/annotations", random.Random(task * 31 + k).choice(LABELS))
                         for task in order]
                 plan.append((auth, jobs))
-            result = hammer(plan, seconds, server=proc.pid)
+            result = hammer(plan, seconds, server=proc.pid, base=base)
             result["version"] = subprocess.run([str(LS_VENV / "bin" / "python"), "-c",
                                                 "import label_studio; print(label_studio.__version__)"],
                                                capture_output=True, text=True).stdout.strip()
@@ -349,15 +509,22 @@ def _ls_job(url: str, label: str) -> Callable[[Any], Any]:
 
 def submissions(args: argparse.Namespace) -> dict[str, Any]:
     out: dict[str, Any] = {"load_before": load_average(), "clients": args.clients}
-    out["jazari"] = bench_jazari(None, args.items, args.clients, args.seconds)
-    if args.database_url:
-        out["jazari_postgresql"] = bench_jazari(args.database_url, args.items, args.clients, args.seconds)
+    for workers in args.workers:
+        suffix = "" if workers == 1 else f"_{workers}_workers"
+        out["jazari" + suffix] = bench_jazari(None, args.items, args.clients, args.seconds, workers)
+        if args.database_url:
+            out["jazari_postgresql" + suffix] = bench_jazari(args.database_url, args.items, args.clients,
+                                                             args.seconds, workers)
+    if args.floor:
+        out["floor_sqlite"] = bench_floor(None, args.items, args.clients, max(args.workers))
+        if args.database_url:
+            out["floor_postgresql"] = bench_floor(args.database_url, args.items, args.clients, max(args.workers))
     if not args.no_label_studio:
         out["label_studio"] = bench_label_studio(args.ls_items, args.clients, args.seconds)
         ls = out["label_studio"]
         if "per_second" in ls and ls["per_second"]:
-            for key in ("jazari", "jazari_postgresql"):
-                if key in out:
+            for key in [k for k in out if k.startswith("jazari")]:
+                if "per_second" in out[key]:
                     out[f"ratio_{key}"] = round(out[key]["per_second"] / ls["per_second"], 1)
     out["load_after"] = load_average()
     return out
@@ -488,6 +655,9 @@ def dawid_skene(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def main() -> None:
+    if sys.argv[1:] == ["--floor-worker"]:
+        floor_worker()
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--submissions", action="store_true", help="answers/s and p99 on a real server vs Label Studio")
     parser.add_argument("--overlap", action="store_true", help="judgments of adaptive overlap vs fixed overlap 5")
@@ -498,6 +668,11 @@ def main() -> None:
     parser.add_argument("--ls-items", type=int, default=200, help="tasks imported into Label Studio")
     parser.add_argument("--seconds", type=float, default=30.0, help="longest run of the clients, per system")
     parser.add_argument("--no-label-studio", action="store_true")
+    parser.add_argument("--floor", action="store_true",
+                        help="also the database's floor: an answer's statements sent straight to the driver")
+    parser.add_argument("--workers", default=f"1,{os.cpu_count() or 1}",
+                        type=lambda v: sorted({int(x) for x in v.split(",")}),
+                        help="server processes of `jazari serve`, one run each (default: 1 and one per core)")
     parser.add_argument("--contributors", type=int, default=30)
     parser.add_argument("--policy", default="",
                         help="settings (JSON) of a second adaptive campaign, beside the one with the defaults, "

@@ -90,6 +90,11 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(default=None, description="Redis URL for the job queue (server).")
     host: str = Field(default="127.0.0.1", description="Address `jazari serve` listens on.")
     port: int = Field(default=8000, description="Port `jazari serve` listens on.")
+    workers: int = Field(
+        default=1, ge=1, le=64,
+        description="Server processes `jazari serve` runs: one per core answers the most requests "
+        "(the background jobs run in the process that starts them).",
+    )
     public_url: str | None = Field(
         default=None, pattern=r"^https?://[^\s<>\"]+$",
         description="Address users reach the node at, for links written outside a request (data cards, "

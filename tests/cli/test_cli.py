@@ -99,3 +99,8 @@ def test_rows_sort_and_filter_from_the_command_line(run, tmp_path: Path, databas
     assert "column:text" in bad and "Traceback" not in bad
     unknown = run("rows", "hcp/c", "--sort", "nope", code=1).output
     assert "no column 'nope'" in unknown
+
+
+def test_serve_refuses_a_number_of_workers_below_one(run) -> None:
+    out = run("serve", "--workers", "0", code=2).output
+    assert "Invalid value for '--workers'" in out and "greater than or equal to 1" in out

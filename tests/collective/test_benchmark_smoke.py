@@ -22,6 +22,20 @@ def test_submissions_reach_a_real_server_and_each_counts_once():
 
 
 @pytest.mark.slow
+def test_a_server_of_two_processes_counts_each_submission_once():
+    """`jazari serve --workers 2` over SQLite: the processes queue their writes on one lock."""
+    result = _bench().bench_jazari(None, items=6, clients=4, seconds=60, workers=2)
+    assert result["errors"] == 0, result["first_errors"]
+    assert result["submissions"] == 24 and result["workers"] == 2
+
+
+@pytest.mark.slow
+def test_the_floor_sends_every_answer_straight_to_the_database():
+    result = _bench().bench_floor(None, items=5, clients=4, processes=2)
+    assert result["answers"] == 20 and result["per_second"] > 0
+
+
+@pytest.mark.slow
 def test_overlap_drives_the_assignment_service_to_the_end():
     bench = _bench()
     fixed = bench.simulate(12, 8, 0, 3, min_overlap=5, max_overlap=5, gold_rate=0.0)

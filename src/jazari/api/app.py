@@ -12,8 +12,9 @@ from jazari.app import Jazari
 from jazari.version import __version__
 
 
-def create_app(jz: Jazari, *, workers: bool = True) -> FastAPI:
-    """The HTTP API (and the web pages) over one Jazari node."""
+def create_app(jz: Jazari, *, workers: bool = True, close: bool = False) -> FastAPI:
+    """The HTTP API (and the web pages) over one Jazari node; `workers`: run the background jobs and
+    the retention schedule in this process; `close`: close the node when the server stops."""
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -23,6 +24,8 @@ def create_app(jz: Jazari, *, workers: bool = True) -> FastAPI:
         yield
         jz.retention_scheduler.stop()
         jz.jobs.stop_workers()
+        if close:
+            jz.close()
 
     app = FastAPI(
         title="Jazari",
@@ -47,3 +50,12 @@ def create_app(jz: Jazari, *, workers: bool = True) -> FastAPI:
 
     site.install(app)
     return app
+
+
+def worker_app() -> FastAPI:
+    """The app of one of the processes of `jazari serve --workers N` (uvicorn imports it in each):
+    the node the parent process opened and upgraded, from the same settings (JAZARI_HOME...); the
+    background jobs and the retention schedule run in the parent, once."""
+    from jazari.settings import load_settings
+
+    return create_app(Jazari(load_settings()), workers=False, close=True)

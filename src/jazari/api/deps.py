@@ -29,6 +29,12 @@ def get_node(request: Request) -> Jazari:
     return request.app.state.jazari  # type: ignore[no-any-return]
 
 
+async def node(request: Request) -> Jazari:
+    """`get_node` as a dependency: a coroutine, so FastAPI calls it on the event loop; a plain
+    function dependency is sent to a worker thread, one thread hop more on every request."""
+    return get_node(request)
+
+
 def client_address(request: Request) -> str | None:
     """The client's address as the server sees it (a proxy in front sets it with --proxy-headers)."""
     return request.client.host if request.client else None
@@ -59,7 +65,7 @@ async def _form_csrf(request: Request) -> str:
     return value if isinstance(value, str) else ""
 
 
-async def get_actor(request: Request, jz: Annotated[Jazari, Depends(get_node)]) -> Actor:
+async def get_actor(request: Request, jz: Annotated[Jazari, Depends(node)]) -> Actor:
     """The acting user of this request (see the module's docstring)."""
     client = client_address(request)
     header = request.headers.get("authorization", "")
@@ -85,7 +91,7 @@ async def get_actor(request: Request, jz: Annotated[Jazari, Depends(get_node)]) 
     return actor
 
 
-NodeDep = Annotated[Jazari, Depends(get_node)]
+NodeDep = Annotated[Jazari, Depends(node)]
 ActorDep = Annotated[Actor, Depends(get_actor)]
 
 # Whole numbers from a URL are bounded to what the database holds: a bigger one is a 422, not a 500.

@@ -34,7 +34,6 @@ from __future__ import annotations
 import contextlib
 import random
 import re
-import threading
 from collections.abc import Iterator
 from functools import cache
 from typing import Any, cast
@@ -245,8 +244,8 @@ class Work:
         self.db = campaigns.db
         self._refs: dict[int, tuple[str, str, str]] = {}  # campaign id -> (its dataset ref, institute, name)
         # SQLite has one writer at a time, and a writer that finds the database locked sleeps 10-100 ms
-        # before it tries again (its busy handler): the answers of this process queue here instead.
-        self._writes = threading.Lock() if self.db.engine.dialect.name == "sqlite" else None
+        # before it tries again (its busy handler): the answers of every server process queue here instead.
+        self._writes = self.db.writer_lock
 
     # the campaign, access and the actor's standing -------------------------------------------
     def _load(self, connection: Connection, actor: Actor, campaign_id: int, query: Any,

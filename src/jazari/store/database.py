@@ -3,6 +3,8 @@ Alembic migrations shipped in the package."""
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -92,6 +94,54 @@ def make_engine(url: str) -> Engine:
         raise ConfigError(f"cannot use database URL: {exc}", hint="check JAZARI_DATABASE_URL") from exc
 
 
+class WriterLock:
+    """One SQLite writer at a time among the threads and the processes of a node (`jazari serve
+    --workers N`): a lock of this process, then an advisory lock (`flock`) on a file beside the
+    database. A writer waiting here wakes as soon as the one before it commits; one that finds the
+    database locked in SQLite itself sleeps 10-100 ms (its busy handler) before it tries again.
+
+    Where `flock` does not exist (Windows), only the threads of one process are queued.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._threads = threading.Lock()
+        self._fd: int | None = None
+        self._pid = 0  # the process that opened `_fd`: a forked child opens its own (a shared open file
+        # would share the lock with its parent)
+
+    def __enter__(self) -> WriterLock:
+        self._threads.acquire()
+        try:
+            if hasattr(os, "fork"):
+                import fcntl
+
+                if self._fd is None or self._pid != os.getpid():
+                    self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+                    self._pid = os.getpid()
+                fcntl.flock(self._fd, fcntl.LOCK_EX)
+        except BaseException:
+            self._threads.release()
+            raise
+        return self
+
+    def close(self) -> None:
+        """Close the lock's file (taken again at the next write)."""
+        with self._threads:
+            if self._fd is not None and self._pid == os.getpid():
+                os.close(self._fd)
+            self._fd = None
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            if self._fd is not None and self._pid == os.getpid():
+                import fcntl
+
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            self._threads.release()
+
+
 class Database:
     """The engine, a session factory and the migration commands, for one node."""
 
@@ -99,6 +149,10 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        database = self.engine.url.database if self.engine.dialect.name == "sqlite" else None
+        # writers that would rather queue than meet SQLite's busy handler (answers: collective/work.py)
+        self.writer_lock = WriterLock(Path(database + ".writer-lock")) if database and database != ":memory:" \
+            else None
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -144,5 +198,7 @@ class Database:
         return ScriptDirectory.from_config(self._alembic_config()).get_current_head()
 
     def dispose(self) -> None:
-        """Close every pooled connection."""
+        """Close every pooled connection (and the writer lock's file)."""
         self.engine.dispose()
+        if self.writer_lock is not None:
+            self.writer_lock.close()
