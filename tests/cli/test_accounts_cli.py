@@ -7,26 +7,10 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from jazari.cli import app
 from tests.files import communes_csv
 
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture
-def run(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("JAZARI_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("JAZARI_DATABASE_URL", database_url)
-    runner = CliRunner()
-
-    def invoke(*args: str, code: int = 0, stdin: str | None = None):
-        result = runner.invoke(app, list(args), input=stdin)
-        assert result.exit_code == code, (result.output, result.exception)
-        return result
-
-    return invoke
 
 
 def test_init_creates_the_first_administrator_once(run) -> None:

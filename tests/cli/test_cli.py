@@ -5,26 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-from typer.testing import CliRunner
-
 import jazari
-from jazari.cli import app
 from tests.files import COMMUNES, communes_csv
-
-
-@pytest.fixture
-def run(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("JAZARI_HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("JAZARI_DATABASE_URL", database_url)
-    runner = CliRunner()
-
-    def invoke(*args: str, code: int = 0):
-        result = runner.invoke(app, list(args))
-        assert result.exit_code == code, (result.output, result.exception)
-        return result
-
-    return invoke
 
 
 def test_ingest_and_read_commands(run, tmp_path: Path) -> None:

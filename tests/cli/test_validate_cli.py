@@ -6,11 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from jazari.cli import app
 from jazari.factory.filecheck import validate_file
 from jazari.factory.schema import TableSchema
+from tests.cli.conftest import invoker
 from tests.files import COMMUNES, communes_csv
 
 SCHEMA = {"fields": [
@@ -25,15 +24,9 @@ SCHEMA = {"fields": [
 
 @pytest.fixture
 def run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The CLI with no database at all: validating stores nothing (one run, not one per database)."""
     monkeypatch.setenv("JAZARI_HOME", str(tmp_path / "home"))
-    runner = CliRunner()
-
-    def invoke(*args: str, code: int = 0):
-        result = runner.invoke(app, list(args))
-        assert result.exit_code == code, (result.output, result.exception)
-        return result
-
-    return invoke
+    return invoker()
 
 
 def _schema(tmp_path: Path) -> Path:

@@ -13,17 +13,16 @@ dataset (never the text: a deleted comment is gone). Access is decided by `acces
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from jazari.collective.models import Comment
-from jazari.collective.spec import plain_text
+from jazari.collective.spec import plain_text, within_hourly_limit
 from jazari.datasets.models import Dataset
 from jazari.datasets.names import parse_ref
-from jazari.errors import Conflict, Forbidden, InputError, NotFound, RateLimited, Unauthenticated
+from jazari.errors import Conflict, Forbidden, InputError, NotFound, Unauthenticated
 from jazari.governance.access import can_comment
 from jazari.governance.actors import Actor
 from jazari.governance.audit import record
@@ -184,11 +183,8 @@ class Comments:
                     raise Conflict(f"comment {parent.id} is hidden pending review: no reply until a moderator "
                                    "restores it" if parent.hidden else f"comment {parent.id} was deleted",
                                    field="reply_to")
-            recent = session.scalar(select(func.count()).select_from(Comment).where(
-                Comment.author == actor.name, Comment.created_at > now - timedelta(hours=1))) or 0
-            if recent >= self.settings.comments_per_hour:
-                raise RateLimited(f"{recent} comments in the last hour: the limit is "
-                                  f"{self.settings.comments_per_hour}", hint="try again later")
+            within_hourly_limit(session, Comment.author, Comment.created_at, actor.name,
+                                self.settings.comments_per_hour, "comments", now)
             comment = Comment(dataset_id=dataset.id, reply_to=parent.id if parent else None, author=actor.name,
                               body=text, hidden=False, created_at=now)
             session.add(comment)

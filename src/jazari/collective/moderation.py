@@ -41,11 +41,11 @@ from jazari.collective.models import (
     Notification,
     Report,
 )
-from jazari.collective.spec import plain_text
+from jazari.collective.spec import plain_text, within_hourly_limit
 from jazari.collective.work import Work
 from jazari.datasets.models import Dataset
 from jazari.datasets.names import parse_ref
-from jazari.errors import Conflict, Forbidden, InputError, NotFound, RateLimited, Unauthenticated
+from jazari.errors import Conflict, Forbidden, InputError, NotFound, Unauthenticated
 from jazari.governance.access import can, can_appeal, can_comment, can_moderate, can_on_campaign, can_report
 from jazari.governance.actors import Actor
 from jazari.governance.audit import record
@@ -216,11 +216,8 @@ class Moderation:
         with self.db.session() as session:
             user = session.get(User, actor.user_id) if actor.user_id else None
             locale = locale if locale in ("fr", "ar", "en") else (user.locale if user else "fr")
-            recent = session.scalar(select(func.count()).where(Report.reporter == actor.name,
-                                                               Report.created_at > now - timedelta(hours=1)))
-            if (recent or 0) >= self.settings.reports_per_hour:
-                raise RateLimited(f"{recent} reports in the last hour: the limit is {self.settings.reports_per_hour}",
-                                  hint="try again later")
+            within_hourly_limit(session, Report.reporter, Report.created_at, actor.name,
+                                self.settings.reports_per_hour, "reports", now)
             target = self._target(session, actor, kind, ref.strip())
             if target.gone:
                 raise NotFound(f"no {kind} {ref.strip()}: it was deleted", field="ref")

@@ -1,17 +1,22 @@
 """What a campaign asks and of whom: the settings a steward gives (`CampaignSpec`), checked field by
 field, and the answers each type accepts, checked and put in one canonical form (so that equal
-answers compare equal, and a gold answer can be scored)."""
+answers compare equal, and a gold answer can be scored); and the checks of what people send
+(`plain_text`, `within_hourly_limit`)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
 from jazari.collective.models import CAMPAIGN_TYPES, CONTRIBUTORS
-from jazari.errors import InputError
+from jazari.errors import InputError, RateLimited
 
 LANGS = ("fr", "ar", "en")
 TRANSLATION_LANGS = ("fr", "ar", "en", "ary", "ary-Latn", "ary-Arab", "zgh", "es")  # ary: Darija
@@ -136,6 +141,15 @@ class CampaignSpec:
             "target_lang": self.target_lang, "labels": self.labels, "instructions": self.instructions,
             "examples": self.examples,
         }
+
+
+def within_hourly_limit(session: Session, who: Any, when: Any, name: str, limit: int, what: str,
+                        now: datetime) -> None:
+    """Refuse one more of `what` (comments, reports) to `name` once the rows where column `who` is them
+    and column `when` is within the last hour reach `limit`."""
+    recent = session.scalar(select(func.count()).where(who == name, when > now - timedelta(hours=1))) or 0
+    if recent >= limit:
+        raise RateLimited(f"{recent} {what} in the last hour: the limit is {limit}", hint="try again later")
 
 
 def plain_text(value: Any, name: str, limit: int, *, required: bool) -> str | None:
