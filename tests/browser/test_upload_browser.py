@@ -106,3 +106,34 @@ def test_a_viewer_is_told_who_can_upload(site: Any, server: Server) -> None:
     assert response.status == 403
     assert site.get_by_text("You may not publish in any institute.").is_visible()
     assert site.locator("#wizard").count() == 0
+
+
+def test_a_zip_of_images_goes_straight_to_the_upload(site: Any, server: Server, tmp_path: Path) -> None:
+    """An archive of images has no table to look at: the wizard says what becomes of it, uploads it,
+    and the result counts the images (a file that is not an image is set aside)."""
+    import io
+    import zipfile
+
+    from PIL import Image
+
+    archive = tmp_path / "photos.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for n, colour in enumerate(("red", "green")):
+            data = io.BytesIO()
+            Image.new("RGB", (16 + n, 12), colour).save(data, "PNG")
+            zf.writestr(f"douar/photo-{n}.png", data.getvalue())
+        zf.writestr("douar/notes.txt", "pas une image")
+    sign_in(site, server, "steward@hcp.ma")
+    site.goto(f"{server.url}/upload?lang=fr")
+    site.set_input_files("#file", str(archive))
+    site.fill("#name", "photos-wizard-test")
+    site.click("#choose button[type=submit]")
+    site.wait_for_selector("#images-note:not([hidden])")
+    assert "chaque image devient une ligne" in site.inner_text("#images-note")
+    assert site.locator("#reading").is_hidden() and site.locator("#columns").is_hidden()
+    site.click("#send")
+    site.wait_for_selector("#step-result:not([hidden])", timeout=60_000)
+    assert site.locator("#result-error").is_hidden(), site.inner_text("#result-error")
+    assert site.inner_text("#rows-written") == "2" and site.inner_text("#rows-quarantined") == "1"
+    rows = server.jz.rows("hcp/photos-wizard-test")["rows"]
+    assert sorted((r["path"], r["width"]) for r in rows) == [("douar/photo-0.png", 16), ("douar/photo-1.png", 17)]

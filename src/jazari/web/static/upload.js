@@ -45,7 +45,7 @@
   function reset() {
     state = {
       file: null, target: null, mode: "replace", title: "", seq: 0, inferred: null,
-      fields: null, typesChanged: false, touched: {},
+      fields: null, typesChanged: false, touched: {}, images: false,
     };
   }
   reset();
@@ -126,6 +126,17 @@
     state.title = existing() ? "" : $("title").value.trim();
     $("reading").reset();
     showStep("check");
+    state.images = /\.zip$/i.test(file.name);
+    $("images-note").hidden = !state.images;
+    $("reading").hidden = state.images;
+    if (state.images) {  // an archive of images: no table to look at; the server checks it on arrival
+      showDetails(false);
+      $("check-error").hidden = true;
+      $("check-status").textContent = "";
+      $("send").disabled = false;
+      $("check-title").focus();
+      return;
+    }
     sniff();
   });
 
@@ -379,8 +390,10 @@
     if (state.title) {
       form.append("title", state.title);
     }
-    readingOptions(form);
-    if (state.typesChanged && state.mode !== "append") {
+    if (!state.images) {
+      readingOptions(form);
+    }
+    if (!state.images && state.typesChanged && state.mode !== "append") {
       form.append("schema", JSON.stringify(currentSchema()));
     }
     var xhr = new XMLHttpRequest();
