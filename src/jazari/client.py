@@ -13,7 +13,8 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, BinaryIO
+from urllib.parse import quote, unquote
 
 import httpx
 import pyarrow as pa
@@ -35,7 +36,7 @@ def connect(url: str, token: str | None = None, *, timeout: float = DEFAULT_TIME
 
 class Client:
     """Read datasets of a remote node: `datasets`, `dataset`, `versions`, `version`, `load`, `rows`,
-    `query`, `search`. Use it as a context manager, or call `close()`."""
+    `file`, `query`, `search`. Use it as a context manager, or call `close()`."""
 
     def __init__(self, url: str, token: str | None = None, *, timeout: float = DEFAULT_TIMEOUT,
                  transport: httpx.BaseTransport | None = None) -> None:
@@ -97,6 +98,18 @@ class Client:
             reader = ipc.open_stream(pa.PythonFile(io.BufferedReader(_ResponseReader(response.iter_bytes()))))
             return reader.read_all()
 
+    def file(self, dataset: str, sha256: str, version: int | None = None) -> tuple[dict[str, Any], BinaryIO]:
+        """One image of a file dataset by its SHA-256 (the rows list them), as the local `file()`: what
+        it is (`sha256`, `name`, `bytes`, `media_type`) and a stream of its bytes. Close the stream
+        (or use it in a `with`): it holds the connection."""
+        streamed = self._call("GET", f"/datasets/{_path(dataset)}/files/{quote(sha256, safe='')}",
+                              params=_params(version=version), stream=True)
+        response = streamed.__enter__()
+        headers = response.headers
+        info = {"dataset": dataset, "sha256": sha256, "name": _file_name(headers.get("content-disposition", "")),
+                "bytes": int(headers.get("content-length") or -1), "media_type": headers.get("content-type")}
+        return info, _Download(streamed, response)
+
     def query(self, sql: str, *, limit: int = 1000, offset: int = 0) -> dict[str, Any]:
         """Run one sandboxed SELECT over the datasets you may read, named in double quotes."""
         return self._call("POST", "/query", json={"sql": sql, "limit": limit, "offset": offset})  # type: ignore[no-any-return]
@@ -146,6 +159,33 @@ class _Streamed:
     def __exit__(self, *exc: object) -> None:
         if self.response is not None:
             self.response.close()
+
+
+class _Download(io.BufferedReader):
+    """The bytes of a streamed response as a binary file; closing it closes the response."""
+
+    def __init__(self, streamed: _Streamed, response: httpx.Response) -> None:
+        super().__init__(_ResponseReader(response.iter_bytes()))
+        self.streamed = streamed
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self.streamed.__exit__()
+
+
+def _file_name(disposition: str) -> str | None:
+    """The file name of a Content-Disposition header: its UTF-8 `filename*` (RFC 6266), else `filename`."""
+    for part in disposition.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "filename*" and value.lower().startswith("utf-8''"):
+            return unquote(value[7:])
+    for part in disposition.split(";"):
+        key, _, value = part.strip().partition("=")
+        if key.lower() == "filename":
+            return value.strip('"')
+    return None
 
 
 class _ResponseReader(io.RawIOBase):

@@ -15,6 +15,7 @@ import jazari
 from jazari.api.app import create_app
 from jazari.errors import Forbidden, InputError, InvalidName, JazariError, NotFound, QueryTimeout
 from jazari.governance.actors import Actor
+from tests.datasets.test_file_datasets import image, make_zip
 from tests.files import COMMUNES, communes_csv
 
 OP = Actor.operator()
@@ -107,6 +108,27 @@ def test_errors_become_the_same_classes(served, monkeypatch: pytest.MonkeyPatch)
     with jazari.connect(url, "not-a-token") as forged, pytest.raises(JazariError) as rejected:
         forged.datasets()
     assert rejected.value.status == 401
+
+
+def test_an_image_of_a_file_dataset_as_the_local_file(served, tmp_path: Path) -> None:
+    jz, url, token = served
+    jz.ingest(make_zip(tmp_path / "p.zip", {"douar/مدرسة.png": image("PNG", (5, 4))}), "hcp/photos")
+    digest = jz.rows("hcp/photos")["rows"][0]["sha256"]
+    local, stream = jz.file("hcp/photos", digest)
+    with stream:
+        expected = stream.read()
+    with jazari.connect(url, token) as remote:
+        info, body = remote.file("hcp/photos", digest)
+        with body:
+            assert body.read() == expected
+        assert info["name"] == "مدرسة.png" and info["bytes"] == local["bytes"] == len(expected)
+        assert info["media_type"] == "image/png"
+        with pytest.raises(NotFound):
+            remote.file("hcp/photos", "0" * 64)
+        jz.ingest(make_zip(tmp_path / "q.zip", {"x.png": image("PNG", (2, 2))}), "dgsn/photos")
+        other = jz.rows("dgsn/photos")["rows"][0]["sha256"]
+        with pytest.raises(Forbidden):  # amina reads hcp's datasets, not dgsn's
+            remote.file("dgsn/photos", other)
 
 
 def test_an_unreachable_node_or_a_bad_url_is_a_clear_error() -> None:
