@@ -14,7 +14,8 @@ from jazari.privacy import Scanner
 from jazari.privacy.corpus import generate
 from jazari.privacy.findings import Entity
 from jazari.privacy.prefilter import Prefilter, portable
-from jazari.privacy.recognizers import Pattern, Recognizer, default_recognizers
+from jazari.privacy.recognizers import Doc, Pattern, Recognizer, default_recognizers
+from jazari.privacy.recognizers.base import FEATURES, SCREENED_FEATURES, digit_run_feature, exact_feature
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +48,7 @@ def test_prefilter_does_not_change_corpus_findings(fast: Scanner, plain: Scanner
 
 _ALPHABET = [*"aAZkKiI09 .-@:°|/,+()'\"é\n\tİıſ\x1c", *"بمحدأ٠٦\u200b\u00a0ＡＢ１"]
 _SNIPPETS = st.sampled_from([
-    "0661234567", "+212 6 61 23 45 67", "AB123456", "j123456", "Mme Benali", "السيد محمد", "m7mmd", "12 rue X",
+    "cafe::beef", "0661234567", "+212 6 61 23 45 67", "AB123456", "j123456", "Mme Benali", "السيد محمد", "m7mmd", "12 rue X",
     "né le 12/03/1990", "تاريخ الازدياد 12 مارس 1990", "33.5731, -7.5898", "LATİTUDE 33.5731 LONG -7.5898",
     "a@b.ma", "MA64 0111 1000 0012 3456 7890 1234", "4111 1111 1111 1111", "192.168.1.10", "2001:db8::1",
     "12345-أ-6", "WW123456", "CNSS 123456789", "ICE 001525489000055", "R130113445", "33°34'12\"N 7°35'24\"W",
@@ -83,6 +84,36 @@ def test_prefilter_reports_every_pattern_that_matches(parts: list[str]) -> None:
 def _every_pattern() -> tuple[list[re.Pattern[str]], Prefilter]:
     patterns = [p for r in default_recognizers() for p in r.patterns]
     return [re.compile(p.regex, p.flags) for p in patterns], Prefilter([(p.regex, p.flags) for p in patterns])
+
+
+# every feature a prefilter can tell (`ipv6` it cannot: `has` wants a digit its regex does not)
+_FEATURES = tuple(name for name in (*FEATURES, *(digit_run_feature(n) for n in (1, 3, 4, 6, 7, 9, 13, 15, 24)))
+                  if exact_feature(name) is not None)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(st.text(alphabet=_ALPHABET, max_size=10), _SNIPPETS), max_size=20))
+def test_exact_features_are_reported_where_and_only_where_the_text_has_them(parts: list[str]) -> None:
+    text = "".join(parts)
+    has = Doc(text, text, {}).has  # without a prefilter: searched in `re`
+    assert _exact_prefilter().candidates(text) == [i for i, name in enumerate(_FEATURES) if has(name)]
+
+
+@cache
+def _exact_prefilter() -> Prefilter:
+    assert set(SCREENED_FEATURES) - set(_FEATURES) == {"ipv6"}
+    return Prefilter([(exact_feature(name), 0) for name in _FEATURES], exact=range(len(_FEATURES)))
+
+
+def test_a_screen_is_in_every_match_of_its_pattern() -> None:
+    screened = [p for r in default_recognizers() for p in r.patterns if p.screen]
+    texts = [s.text for split in ("dev", "test") for s in generate(1000, 2, split=split)]
+    texts += ["a@b.ma", "x.y+z@mail.example.co.ma, -a@b.cd et _a@1b.fr", "9@9.io"]
+    assert screened
+    for p in screened:
+        regex, screen = re.compile(p.regex, p.flags), re.compile(p.screen, p.flags)
+        matches = [m.group() for t in texts for m in regex.finditer(t)]
+        assert matches and all(screen.search(m) for m in matches), p.regex
 
 
 def test_portable_leaves_out_what_hyperscan_reads_otherwise() -> None:

@@ -6,6 +6,8 @@ import sys
 import types
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from jazari.errors import InputError
 from jazari.privacy import (
@@ -110,6 +112,17 @@ def test_overlaps_higher_score_then_longer_wins() -> None:
         (40, 48, 0.7, "F", "f"),
     ])
     assert [c[3] for c in kept] == ["B", "D", "F"]
+
+
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(1, 8), st.sampled_from([0.5, 0.6, 0.9]),
+                          st.sampled_from("AB")), max_size=8))
+def test_overlaps_keep_the_best_first_of_any_candidates(spans: list[tuple[int, int, float, str]]) -> None:
+    candidates = [(start, start + size, score, entity, entity.lower()) for start, size, score, entity in spans]
+    best_first: list[tuple[int, int, float, str, str]] = []
+    for c in sorted(candidates, key=lambda c: (-c[2], c[0] - c[1], c[0])):
+        if all(c[1] <= k[0] or k[1] <= c[0] for k in best_first):
+            best_first.append(c)
+    assert resolve_overlaps(list(candidates)) == sorted(best_first)
 
 
 def test_address_beats_the_name_of_its_street() -> None:

@@ -16,7 +16,9 @@ import ahocorasick
 
 _FOLD = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ک": "ك", "ی": "ي", "ۀ": "ه", "ٶ": "و", "ٸ": "ي"}
 _FOLD_CHAR = re.compile("[" + "".join(_FOLD) + "]")
-_NON_WORD = re.compile(r"[^\w ]|_")
+# `[^\w ]|_`, with the commonest word characters (ASCII, Arabic letters) written out: `re` finds them in its
+# table of the class before it asks the Unicode database what a word character is
+_NON_WORD = re.compile("[^ 0-9a-z\u0621-\u064a\\w]|_")
 _ASCII_SPACE = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
 _SEPARATOR = "\n"  # between texts matched together: a non-word character, like the ends of a text
 _SPACES = re.compile(r"\s+")

@@ -7,6 +7,12 @@ tries, in `re`, only the patterns reported instead of all of them: a prefilter n
 is found, only how fast. Without Hyperscan (not installed, or a CPU it does not support) a
 prefilter knows nothing and the scanner tries every pattern behind its own gates.
 
+A pattern may also be compiled *exact* (not widened): then it is reported exactly for the texts where
+`re` finds a match, which only holds for patterns without lookarounds that Hyperscan reads as `re`
+does (`portable`). The scanner screens its rarer document features so (a run of 13 digits, a capital
+next to a digit, the head of an IBAN): one pass answers what would otherwise be a search per feature and
+text.
+
 Compiling the database takes about 0.8 s of CPU, once per process: the compiled database is kept in
 a cache folder (`JAZARI_CACHE_DIR`, default `$XDG_CACHE_HOME/jazari` or `~/.cache/jazari`; set it
 empty to keep none), under a name that hashes the patterns, their flags and the Hyperscan version, so
@@ -23,7 +29,7 @@ import platform
 import re
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -49,9 +55,9 @@ def _report(pattern_id: int, start: int, end: int, flags: int, found: list[int])
     found.append(pattern_id)
 
 
-def _flags(re_flags: int) -> int:
-    flags = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_ALLOWEMPTY \
-        | hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP
+def _flags(re_flags: int, exact: bool = False) -> int:
+    flags = hyperscan.HS_FLAG_SINGLEMATCH | hyperscan.HS_FLAG_ALLOWEMPTY | hyperscan.HS_FLAG_UTF8 \
+        | hyperscan.HS_FLAG_UCP | (0 if exact else hyperscan.HS_FLAG_PREFILTER)
     for python, hs in ((re.IGNORECASE, hyperscan.HS_FLAG_CASELESS), (re.DOTALL, hyperscan.HS_FLAG_DOTALL),
                        (re.MULTILINE, hyperscan.HS_FLAG_MULTILINE)):
         if re_flags & python:
@@ -59,10 +65,13 @@ def _flags(re_flags: int) -> int:
     return flags
 
 
+_Compiled = tuple[str, int, bool]  # regex, `re` flags, exact
+
+
 @cache
-def _database(patterns: tuple[tuple[str, int] | None, ...]) -> tuple[Any, tuple[int, ...]] | None:
-    """The compiled database of the given `(regex, re flags)` patterns (ids by position) and the ids of those
-    it could not take (tried always); None without Hyperscan or on a CPU it does not support."""
+def _database(patterns: tuple[_Compiled | None, ...]) -> tuple[Any, tuple[int, ...]] | None:
+    """The compiled database of the given `(regex, re flags, exact)` patterns (ids by position) and the ids of
+    those it could not take (tried always); None without Hyperscan or on a CPU it does not support."""
     wanted = [(i, p) for i, p in enumerate(patterns) if p is not None]
     if hyperscan is None or not wanted:
         return None
@@ -76,7 +85,7 @@ def _database(patterns: tuple[tuple[str, int] | None, ...]) -> tuple[Any, tuple[
     return None if database is None else (database, tuple(sorted(left_out)))
 
 
-def _compile(patterns: list[tuple[int, tuple[str, int]]], *, keep: bool = False) -> Any:
+def _compile(patterns: list[tuple[int, _Compiled]], *, keep: bool = False) -> Any:
     """The database of `patterns`, None if Hyperscan cannot take them; with `keep`, read from and written to the
     cache folder."""
     path = _cache_path(patterns) if keep else None
@@ -85,8 +94,8 @@ def _compile(patterns: list[tuple[int, tuple[str, int]]], *, keep: bool = False)
         return database
     database = hyperscan.Database()
     try:
-        database.compile(expressions=[regex.encode() for _, (regex, _) in patterns], ids=[i for i, _ in patterns],
-                         flags=[_flags(f) for _, (_, f) in patterns])
+        database.compile(expressions=[regex.encode() for _, (regex, _, _) in patterns], ids=[i for i, _ in patterns],
+                         flags=[_flags(f, exact) for _, (_, f, exact) in patterns])
     except hyperscan.error:  # a pattern Hyperscan cannot take, or a CPU it does not support
         return None
     if path is not None:
@@ -110,13 +119,13 @@ def cache_dir() -> Path | None:
         return None
 
 
-def _cache_path(patterns: list[tuple[int, tuple[str, int]]]) -> Path | None:
+def _cache_path(patterns: list[tuple[int, _Compiled]]) -> Path | None:
     folder = cache_dir()
     if folder is None:
         return None
     key = hashlib.sha256(f"{hyperscan.__version__}\0{platform.machine()}".encode())
-    for i, (regex, flags) in patterns:
-        key.update(f"\0{i}\0{_flags(flags)}\0{len(regex)}\0{regex}".encode())
+    for i, (regex, flags, exact) in patterns:
+        key.update(f"\0{i}\0{_flags(flags, exact)}\0{len(regex)}\0{regex}".encode())
     return folder / f"{key.hexdigest()}.hsdb"
 
 
@@ -164,10 +173,14 @@ def _store(path: Path, database: Any) -> None:
 
 class Prefilter:
     """A one-pass test of which of `patterns` (Python regexes with their `re` flags; None leaves one out)
-    may match a text. Patterns Hyperscan may read otherwise than `re` (see `portable`) are always reported."""
+    may match a text. Patterns Hyperscan may read otherwise than `re` (see `portable`) are always reported.
 
-    def __init__(self, patterns: Sequence[tuple[str, int] | None]) -> None:
-        compiled = _database(tuple(None if p is None or not portable(*p) else p for p in patterns))
+    The ids in `exact` (patterns without lookarounds) are compiled exact: reported when, and only when, they
+    match (unless Hyperscan could not take them: see `always`)."""
+
+    def __init__(self, patterns: Sequence[tuple[str, int] | None], *, exact: Collection[int] = ()) -> None:
+        compiled = _database(tuple(None if p is None or not portable(*p) else (*p, i in exact)
+                                   for i, p in enumerate(patterns)))
         self._database, left_out = compiled if compiled is not None else (None, ())
         self._always = tuple(sorted({*left_out, *(i for i, p in enumerate(patterns) if p and not portable(*p))}))
         self._local = threading.local()  # Hyperscan scratch space: one per thread
@@ -193,7 +206,7 @@ class Prefilter:
         except UnicodeEncodeError:  # lone surrogates: not UTF-8, let every pattern be tried
             return None
         found = list(self._always)
-        database.scan(data, match_event_handler=_report, context=found, scratch=self._scratch())
+        database.scan(data, _report, 0, found, self._scratch())  # positional: cheaper to parse than keywords
         found.sort()
         return found
 
@@ -211,7 +224,7 @@ class Prefilter:
                 out.append(None)
                 continue
             found = list(always)
-            scan(data, match_event_handler=_report, context=found, scratch=scratch)
+            scan(data, _report, 0, found, scratch)
             found.sort()
             out.append(found)
         return out

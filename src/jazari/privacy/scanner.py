@@ -21,7 +21,7 @@ from jazari.privacy.lexicon import Hits, Lexicon, match_text, match_texts
 from jazari.privacy.normalize import Normalized, normalize
 from jazari.privacy.prefilter import Prefilter, portable
 from jazari.privacy.recognizers import Doc, Pattern, Recognizer, default_recognizers
-from jazari.privacy.recognizers.base import FEATURES, SCREENED_FEATURES, digit_run_feature
+from jazari.privacy.recognizers.base import SCREENED_FEATURES, digit_run_feature, exact_feature
 
 LANGS = frozenset({"fr", "ar", "en", "ary", "darija"})
 CHUNK_SIZE = 1 << 16
@@ -99,12 +99,11 @@ class _Plan:
             if rec.name not in chosen:
                 rules.append(None)
                 continue
-            needs = p.needs or ("" if rec.needs == "digit" else rec.needs)
-            gates = tuple(g for g in (digit_run_feature(_min_digits(rec, p)), needs) if g)
+            gates = _gates(rec, p)
             k = kinds[rec.name]
             rules.append((re.compile(p.regex, p.flags), p.score, gates, k.context if rec.context else "",
                           rec.context_boost, rec.group, rec.validator, rec.entity.value, rec.name, _context(rec, k),
-                          portable(p.regex, p.flags)))
+                          portable(p.screen or p.regex, p.flags)))
         keywords = [(kinds[r.name].keywords, r, kinds[r.name], _context(r, kinds[r.name]), r.entity.value)
                     for r in recognizers if r.keywords]
         finders = [(r, r.entity.value) for r in recognizers if r.finder is not None]
@@ -122,6 +121,32 @@ def _matched_form(original: str) -> tuple[str, Normalized | None]:
 
 def _min_digits(rec: Recognizer, pattern: Pattern) -> int:
     return max(pattern.min_digits, 1 if rec.needs == "digit" else 0)
+
+
+def _gates(rec: Recognizer, pattern: Pattern) -> tuple[str, ...]:
+    """What a text must have (`Doc.has`) for a pattern to be tried: a digit run, a feature or a literal."""
+    needs = pattern.needs or ("" if rec.needs == "digit" else rec.needs)
+    return tuple(g for g in (digit_run_feature(_min_digits(rec, pattern)), needs) if g)
+
+
+def _common_digit_run(need: str) -> bool:
+    return need.startswith("digits:") and int(need.removeprefix("digits:")) < 9
+
+
+def _told_features(patterns: Iterable[tuple[Recognizer, Pattern]]) -> dict[str, tuple[str, ...]]:
+    """The features a prefilter tells exactly, by regex, each with the names it answers: the screened features
+    (names look for Arabizi) and the patterns' rarer gates.
+
+    Not the common ones (a digit, a short digit run, a letter before a digit): a prefilter reports a feature
+    through a Python call for every text that has it, which costs more than the search in the texts whose
+    patterns ask (measured on the evaluation corpus)."""
+    gates = {g for rec, p in patterns for g in _gates(rec, p)} - {"letter_digit"}
+    told: dict[str, tuple[str, ...]] = {}
+    for name in (*SCREENED_FEATURES, *sorted(g for g in gates if not _common_digit_run(g))):
+        regex = exact_feature(name)
+        if regex is not None and name not in told.get(regex, ()):
+            told[regex] = (*told.get(regex, ()), name)
+    return told
 
 
 def _ordered_patterns(recognizers: Iterable[Recognizer]) -> list[tuple[Recognizer, Pattern]]:
@@ -150,11 +175,15 @@ class Scanner:
         self.chunk_size = chunk_size
         self._kinds = _Kinds.of(self.recognizers)
         self._patterns = _ordered_patterns(self.recognizers)
-        # the prefilter also screens the rarer features (ids after the patterns'): one it does not report is
-        # absent from the text
-        self._screened = frozenset(SCREENED_FEATURES)
-        self.prefilter = Prefilter([(p.regex, p.flags) for _, p in self._patterns]
-                                   + [(FEATURES[name].pattern, 0) for name in SCREENED_FEATURES] if prefilter else [])
+        # the prefilter also tells, exactly, which features a text has (ids after the patterns'): the documents
+        # answer `has` for them without a search; `_told[id - len(patterns)]` are the names of feature `id`
+        told = _told_features(self._patterns)
+        n = len(self._patterns)
+        screened = [(p.screen or p.regex, p.flags) for _, p in self._patterns] + [(rx, 0) for rx in told]
+        self.prefilter = Prefilter(screened if prefilter else [], exact=range(n, n + len(told)))
+        # a feature Hyperscan could not take is reported for every text: not told
+        self._told = tuple(() if n + j in self.prefilter.always else names for j, names in enumerate(told.values()))
+        self._untold = {name: False for names in self._told for name in names}
         self._plan = _Plan.of(self._patterns, self.recognizers, self._kinds)
         clitic_kinds = [k for r in self.recognizers if r.clitics
                         for k in (self._kinds[r.name].keywords, self._kinds[r.name].context,
@@ -283,16 +312,18 @@ class Scanner:
     def _candidates(self, text: str, match: str, hits: Hits, flagged: list[int] | None, lang: str | None,
                     plan: _Plan, min_score: float, entities: set[str] | None) -> list[Candidate]:
         """Resolved candidates of one normalised piece, given its match form, keyword hits and prefilter ids."""
-        absent = self._screened
+        known = None
         if flagged is not None:
+            known = self._untold.copy()
             n = len(self._patterns)
             if flagged and flagged[-1] >= n:
                 cut = bisect_left(flagged, n)
-                absent = absent.difference([SCREENED_FEATURES[i - n] for i in flagged[cut:]])
+                told = self._told
+                for i in flagged[cut:]:
+                    for name in told[i - n]:
+                        known[name] = True
                 del flagged[cut:]
-        else:
-            absent = frozenset()
-        doc = Doc(text, match, hits, lang, absent)
+        doc = Doc(text, match, hits, lang, known)
         candidates: list[Candidate] = []
         rules = plan.rules
         for i in plan.order if flagged is None else flagged:
@@ -349,11 +380,24 @@ class Scanner:
 
     @staticmethod
     def _findings(text: str, offset: int, candidates: list[Candidate]) -> list[Finding]:
-        # `tuple.__new__` makes the named tuple without the Python call of `Finding.__new__`
+        # `tuple.__new__` makes the named tuple without the Python call of `Finding.__new__`; a score rounded
+        # once is looked up (`round` to 3 digits formats the float: the dearest step of making a finding)
+        rounded = _ROUNDED
         return [
-            _new_tuple(Finding, (entity, s + offset, e + offset, round(score, 3), name, text[s + offset:e + offset]))
+            _new_tuple(Finding, (entity, s + offset, e + offset, rounded.get(score) or _round(score), name,
+                                 text[s + offset:e + offset]))
             for s, e, score, entity, name in candidates
         ]
+
+
+_ROUNDED: dict[float, float] = {}  # score -> score to 3 digits, for the few hundred scores recognizers give
+
+
+def _round(score: float) -> float:
+    rounded = round(score, 3)
+    if len(_ROUNDED) < 4096:  # validators may give any score: the cache stays small
+        _ROUNDED[score] = rounded
+    return rounded
 
 
 def _with_context(doc: Doc, context: _Context, start: int, end: int, base: float) -> float:
@@ -431,6 +475,16 @@ def _drop_names_in_addresses(candidates: list[Candidate]) -> list[Candidate]:
 
 def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
     """Keep non-overlapping candidates, higher score first, then longer; sorted by start."""
+    if not candidates:
+        return []
+    ordered = sorted(candidates)  # by start: when no span overlaps the next one (most texts), all are kept
+    end = ordered[0][0]
+    for c in ordered:
+        if c[0] < end or c[1] <= c[0]:
+            break
+        end = c[1]
+    else:
+        return ordered
     candidates.sort(key=lambda c: (-c[2], c[0] - c[1], c[0]))
     starts: list[int] = []
     ends: list[int] = []

@@ -34,6 +34,15 @@ FEATURES = {
 }
 # the features the prefilter screens: absent from most texts (present in 0.5-27% of the evaluation corpus)
 SCREENED_FEATURES = ("ar_plate", "decimal", "dotted_quad", "letter_9_digits", "iban_head", "ipv6", "arabizi")
+# the same features without lookarounds, for a prefilter to tell exactly (`jazari.privacy.prefilter`): a text
+# has one when, and only when, its regex matches there (`[A-Z][0-9]` somewhere is a digit after a capital);
+# not `ipv6`, which `has` wants with a digit somewhere (`cafe::beef` has none)
+_EXACT_FEATURES = {
+    "digit": "[0-9]",
+    "upper_digit": "[A-Z][ -]?[0-9]",
+    "letter_digit": "[A-Za-z][ -]?[0-9]",
+    **{name: FEATURES[name].pattern for name in SCREENED_FEATURES if name != "ipv6"},
+}
 # a character a feature cannot go without: a cheap `in` before the search
 _FEATURE_LITERALS = {"decimal": ".", "dotted_quad": ".", "ipv6": ":"}
 
@@ -43,10 +52,21 @@ def digit_run_feature(digits: int) -> str:
     return f"digits:{digits}" if digits else ""
 
 
+def exact_feature(need: str) -> str | None:
+    """A regex without lookarounds that matches in a text when, and only when, the text has the feature `need`
+    (`Doc.has`); None for the literals."""
+    if need.startswith("digits:"):
+        return _digit_run_regex(int(need.removeprefix("digits:")))
+    return _EXACT_FEATURES.get(need)
+
+
+def _digit_run_regex(digits: int) -> str:
+    return "[0-9]" + (f"(?:[ .-]?[0-9]){{{digits - 1}}}" if digits > 1 else "")
+
+
 @cache
 def _digit_run(name: str) -> re.Pattern[str]:
-    digits = int(name.removeprefix("digits:"))
-    return re.compile("[0-9]" + (f"(?:[ .-]?[0-9]){{{digits - 1}}}" if digits > 1 else ""))
+    return re.compile(_digit_run_regex(int(name.removeprefix("digits:"))))
 
 
 def _strong_cue(value: Any) -> bool:
@@ -68,6 +88,9 @@ class Pattern:
 
     `needs` gates the pattern on a document feature (see `FEATURES`), a literal substring, or a
     lower-case literal of the match form (`i:lat`); `min_digits` on the longest digit run.
+
+    `screen`, when set, is what the scanner's prefilter (Hyperscan) looks for instead of `regex`: a regex that
+    every match of `regex` contains, for a pattern Hyperscan runs slowly (a long run before a literal).
     """
 
     regex: str
@@ -75,6 +98,7 @@ class Pattern:
     flags: int = 0
     needs: str = ""
     min_digits: int = 0
+    screen: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,19 +140,19 @@ class Recognizer:
 class Doc:
     """A normalised text being scanned, its match form and its keyword hits.
 
-    `absent`: features a prefilter found the text does not have (`has` answers them without a search).
+    `known`: features a prefilter already told present or absent (`has` answers them without a search); the
+    document takes it as its own.
     """
 
-    __slots__ = ("_ends", "absent", "features", "hits", "lang", "match", "text")
+    __slots__ = ("_ends", "features", "hits", "lang", "match", "text")
 
     def __init__(self, text: str, match: str, hits: Hits, lang: str | None = None,
-                 absent: frozenset[str] | set[str] = frozenset()) -> None:
+                 known: dict[str, bool] | None = None) -> None:
         self.text = text
         self.match = match
         self.hits = hits
         self.lang = lang
-        self.absent = absent
-        self.features: dict[str, bool] = {}
+        self.features: dict[str, bool] = {} if known is None else known
         self._ends: dict[str, list[int]] = {}
 
     @property
@@ -142,9 +166,7 @@ class Doc:
         found = self.features.get(need)
         if found is None:
             rx = FEATURES.get(need)
-            if need in self.absent:
-                found = False
-            elif rx is not None:
+            if rx is not None:
                 # every feature but `arabic` has a digit: no digit, no search
                 literal = _FEATURE_LITERALS.get(need)
                 found = ((need == "arabic" or need == "digit" or self.has("digit"))

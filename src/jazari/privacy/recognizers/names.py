@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -178,6 +178,10 @@ def _cue_before_name(token: Token, following: list[Token], cue_spans: set[tuple[
     return (token[0], token[1]) in cue_spans and bool(following) and following[0][0] - token[1] <= 2
 
 
+# the skeletons of the Arabizi words met (common words and names come back from text to text)
+_skeleton = lru_cache(maxsize=4096)(arabizi_skeleton)
+
+
 def _token_order(token: Token) -> tuple[int, int, bool]:
     return token[0], -token[1], token[2] == PARTICLE
 
@@ -192,7 +196,7 @@ def _tokens(doc: Doc) -> list[Token]:
     if doc.has("arabizi"):
         skeletons = gazetteer().skeletons
         for m in _ARABIZI.finditer(doc.match):
-            if arabizi_skeleton(m.group()) in skeletons:
+            if _skeleton(m.group()) in skeletons:
                 tokens.append((m.start(), m.end(), GIVEN, False))
     if len(tokens) < 2:
         return tokens
