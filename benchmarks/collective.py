@@ -153,6 +153,14 @@ class KeepAlive:
         self.connection.close()
 
 
+def machine_busy() -> float:
+    """CPU seconds the whole machine spent busy so far (every process: servers, database, clients),
+    from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+
 def hammer(clients: list[tuple[dict[str, str], list[Callable[[Any], Any]]]], seconds: float,
            server: int | None = None, base: str = "") -> dict[str, Any]:
     """Run each client (headers, its list of submissions) in a thread with its own keep-alive connection
@@ -425,17 +433,66 @@ def bench_floor(database_url: str | None, items: int, clients: int, processes: i
             proc.stdin.flush()
         for proc in procs:
             assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
-        t0 = time.perf_counter()
+        t0, busy = time.perf_counter(), machine_busy()
         for proc in procs:
             assert proc.stdin is not None
             proc.stdin.write("go\n")
             proc.stdin.flush()
         latencies = [x for proc in procs for x in json.loads(proc.communicate()[0])]
-        elapsed = time.perf_counter() - t0
+        elapsed, busy = time.perf_counter() - t0, machine_busy() - busy
     ms = [x * 1000 for x in latencies]
     return {"answers": len(ms), "seconds": round(elapsed, 2), "per_second": round(len(ms) / elapsed, 1),
             "p50_ms": round(pct(ms, 0.5), 1), "p99_ms": round(pct(ms, 0.99), 1), "processes": processes,
-            "backend": "postgresql" if url else "sqlite", "load": load_average()}
+            "backend": "postgresql" if url else "sqlite", "load": load_average(),
+            # every process of the machine, the database's included: what one answer costs the cores
+            "machine_cpu_ms": round(1000 * busy / max(1, len(ms)), 2)}
+
+
+HTTP_FLOOR_APP = """
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+app = FastAPI()
+
+
+class Answer(BaseModel):
+    item: int
+    value: str
+    answer_id: str
+
+
+@app.post("/api/v1/campaigns/{campaign_id}/answers", status_code=201)
+def answer(campaign_id: int, body: Answer) -> JSONResponse:
+    return JSONResponse({"campaign": campaign_id, "item": body.item, "answer_id": body.answer_id,
+                         "accepted": True, "duplicate": False, "answered": 1}, status_code=201)
+"""
+
+
+def bench_http_floor(clients: int, seconds: float, workers: int) -> dict[str, Any]:
+    """What HTTP alone costs: the same requests, from the same load generator, to a FastAPI app on
+    uvicorn (`workers` processes, the same stack and settings as `jazari serve`) whose answer route
+    only validates the body and replies; no database, no access decision."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "floor_app.py").write_text(HTTP_FLOOR_APP)
+        port = free_port()
+        log = (folder / "server.log").open("wb")
+        proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "floor_app:app", "--port", str(port),
+                                 "--workers", str(workers), "--log-level", "info"], cwd=folder, stdout=log,
+                                stderr=subprocess.STDOUT, start_new_session=True)
+        base = f"http://127.0.0.1:{port}/api/v1/campaigns/1"
+        try:
+            wait_for(f"http://127.0.0.1:{port}/openapi.json", {}, proc, 60)
+            plan = [({}, [_jazari_job(base + "/answers", item, LABELS[item % 5], f"{k}-{item}")
+                          for item in range(1, 100_000)]) for k in range(clients)]
+            busy = machine_busy()
+            result = hammer(plan, seconds, server=proc.pid, base=base)
+            result["machine_cpu_ms"] = round(1000 * (machine_busy() - busy) / max(1, result["submissions"]), 2)
+        finally:
+            stop(proc)
+            log.close()
+    return {**result, "workers": workers}
 
 
 # --- submissions: Label Studio --------------------------------------------------------------------
@@ -516,16 +573,23 @@ def submissions(args: argparse.Namespace) -> dict[str, Any]:
             out["jazari_postgresql" + suffix] = bench_jazari(args.database_url, args.items, args.clients,
                                                              args.seconds, workers)
     if args.floor:
-        out["floor_sqlite"] = bench_floor(None, args.items, args.clients, max(args.workers))
-        if args.database_url:
-            out["floor_postgresql"] = bench_floor(args.database_url, args.items, args.clients, max(args.workers))
+        # the most any server could take here: the cores, over what the database's part of an answer
+        # costs them plus what HTTP alone costs them (each measured with every process counted)
+        out["floor_http"] = bench_http_floor(args.clients, min(args.seconds, 15), max(args.workers))
+        cores = os.cpu_count() or 1
+        for backend, url in (("sqlite", None), ("postgresql", args.database_url)):
+            if backend == "sqlite" or url:
+                floor = out[f"floor_{backend}"] = bench_floor(url, args.items, args.clients, max(args.workers))
+                out[f"ceiling_{backend}"] = round(
+                    1000 * cores / (floor["machine_cpu_ms"] + out["floor_http"]["machine_cpu_ms"]), 1)
     if not args.no_label_studio:
         out["label_studio"] = bench_label_studio(args.ls_items, args.clients, args.seconds)
         ls = out["label_studio"]
         if "per_second" in ls and ls["per_second"]:
-            for key in [k for k in out if k.startswith("jazari")]:
-                if "per_second" in out[key]:
-                    out[f"ratio_{key}"] = round(out[key]["per_second"] / ls["per_second"], 1)
+            for key in [k for k in out if k.startswith(("jazari", "floor", "ceiling"))]:
+                rate = out[key] if isinstance(out[key], float) else out[key].get("per_second")
+                if rate:
+                    out[f"ratio_{key}"] = round(rate / ls["per_second"], 1)
     out["load_after"] = load_average()
     return out
 

@@ -32,7 +32,14 @@ def test_a_server_of_two_processes_counts_each_submission_once():
 @pytest.mark.slow
 def test_the_floor_sends_every_answer_straight_to_the_database():
     result = _bench().bench_floor(None, items=5, clients=4, processes=2)
-    assert result["answers"] == 20 and result["per_second"] > 0
+    assert result["answers"] == 20 and result["per_second"] > 0 and result["machine_cpu_ms"] > 0
+
+
+@pytest.mark.slow
+def test_the_http_floor_answers_every_request():
+    result = _bench().bench_http_floor(clients=2, seconds=1, workers=1)
+    assert result["errors"] == 0, result["first_errors"]
+    assert result["submissions"] > 0 and result["machine_cpu_ms"] > 0
 
 
 @pytest.mark.slow
