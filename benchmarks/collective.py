@@ -366,19 +366,18 @@ def floor_worker() -> None:
                           "item": item, "answer_id": f"{who}-{item}", "max_overlap": 8, "campaign_id": campaign,
                           "item_id": item, "contributor": who, "client_id": f"{who}-{item}", "slot": 0,
                           "value": label, "seconds": None, "created_at": utcnow(), "mine": person}
-                for n, (sql, order, own, processors) in enumerate(statements):
-                    if n == 1 and lock is not None:
-                        lock.__enter__()
-                    bound = {**own, **{k: v for k, v in values.items() if k in own}}
-                    for key, process in processors.items():  # as SQLAlchemy converts them (JSON, dates)
-                        bound[key] = process(bound[key])
-                    cursor.execute(sql, [bound[k] for k in order] if order else bound)
-                    rows = cursor.fetchall()
-                    if n == 1:
-                        values["slot"] = rows[0][0]
-                raw.commit()
-                if lock is not None:
-                    lock.__exit__()
+                with contextlib.ExitStack() as writing:  # the lock, from the first write to the commit
+                    for n, (sql, order, own, processors) in enumerate(statements):
+                        if n == 1 and lock is not None:
+                            writing.enter_context(lock)
+                        bound = {**own, **{k: v for k, v in values.items() if k in own}}
+                        for key, process in processors.items():  # as SQLAlchemy converts them (JSON, dates)
+                            bound[key] = process(bound[key])
+                        cursor.execute(sql, [bound[k] for k in order] if order else bound)
+                        rows = cursor.fetchall()
+                        if n == 1:
+                            values["slot"] = rows[0][0]
+                    raw.commit()
                 mine.append(time.perf_counter() - t0)
         finally:
             raw.close()

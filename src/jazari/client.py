@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.ipc as ipc
 
 from jazari import errors
-from jazari.datasets.names import parse_ref
+from jazari.datasets.names import SHA256, parse_ref
 from jazari.errors import JazariError
 
 DEFAULT_TIMEOUT = 60.0
@@ -102,12 +102,15 @@ class Client:
         """One image of a file dataset by its SHA-256 (the rows list them), as the local `file()`: what
         it is (`sha256`, `name`, `bytes`, `media_type`) and a stream of its bytes. Close the stream
         (or use it in a `with`): it holds the connection."""
+        if not isinstance(sha256, str) or not SHA256.fullmatch(sha256):  # `..` would be a path of the URL
+            raise errors.NotFound(f"no file {str(sha256)[:80]!r} in {dataset}",
+                                  hint="files are named by their SHA-256 (64 hex digits)", field="sha256")
         streamed = self._call("GET", f"/datasets/{_path(dataset)}/files/{quote(sha256, safe='')}",
                               params=_params(version=version), stream=True)
         response = streamed.__enter__()
         headers = response.headers
         info = {"dataset": dataset, "sha256": sha256, "name": _file_name(headers.get("content-disposition", "")),
-                "bytes": int(headers.get("content-length") or -1), "media_type": headers.get("content-type")}
+                "bytes": _size(headers.get("content-length")), "media_type": headers.get("content-type")}
         return info, _Download(streamed, response)
 
     def query(self, sql: str, *, limit: int = 1000, offset: int = 0) -> dict[str, Any]:
@@ -175,17 +178,29 @@ class _Download(io.BufferedReader):
             self.streamed.__exit__()
 
 
+def _size(length: str | None) -> int | None:
+    """The size a response announces (None when it does not, or not as a number)."""
+    return int(length) if length and length.isdigit() else None
+
+
 def _file_name(disposition: str) -> str | None:
     """The file name of a Content-Disposition header: its UTF-8 `filename*` (RFC 6266), else `filename`."""
     for part in disposition.split(";"):
         key, _, value = part.strip().partition("=")
         if key.lower() == "filename*" and value.lower().startswith("utf-8''"):
-            return unquote(value[7:])
+            return _base_name(unquote(value[7:]))
     for part in disposition.split(";"):
         key, _, value = part.strip().partition("=")
         if key.lower() == "filename":
-            return value.strip('"')
+            return _base_name(value.strip('"'))
     return None
+
+
+def _base_name(name: str) -> str | None:
+    """The last part of a name a node sent (`../../.bashrc` is `.bashrc`): a file saved under it stays
+    in the folder it is saved in."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return base if base not in ("", ".", "..") else None
 
 
 class _ResponseReader(io.RawIOBase):

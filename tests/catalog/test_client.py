@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 import uvicorn
 
@@ -129,6 +130,32 @@ def test_an_image_of_a_file_dataset_as_the_local_file(served, tmp_path: Path) ->
         other = jz.rows("dgsn/photos")["rows"][0]["sha256"]
         with pytest.raises(Forbidden):  # amina reads hcp's datasets, not dgsn's
             remote.file("dgsn/photos", other)
+
+
+def test_a_file_is_named_by_its_sha256_only(served) -> None:
+    """A `sha256` of dots would be a path of the URL (`files/..` is the dataset's own page): refused
+    as the local file() refuses it, before anything is asked of the node."""
+    jz, url, token = served
+    with jazari.connect(url, token) as remote:
+        for bad in ("..", ".", ""):
+            with pytest.raises(NotFound):
+                jz.file("hcp/c", bad)
+            with pytest.raises(NotFound):
+                remote.file("hcp/c", bad)
+
+
+def test_a_node_cannot_name_a_file_outside_the_folder_it_is_saved_in() -> None:
+    """The name comes from the node's Content-Disposition: only its last part is kept, so that
+    `folder / info["name"]` stays in `folder` whatever a hostile node sends."""
+    def node(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=b"\x89PNG", headers={
+            "content-type": "image/png",
+            "content-disposition": "inline; filename=\"x.png\"; filename*=UTF-8''..%2F..%2F.bashrc"})
+
+    with jazari.connect("http://node", transport=httpx.MockTransport(node)) as remote:
+        info, body = remote.file("hcp/photos", "a" * 64)
+        body.close()
+    assert info["name"] == ".bashrc"
 
 
 def test_an_unreachable_node_or_a_bad_url_is_a_clear_error() -> None:

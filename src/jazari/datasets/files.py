@@ -8,21 +8,18 @@ type comes from the file's first bytes, never from a name: only PNG, JPEG, GIF a
 
 from __future__ import annotations
 
-import re
 from typing import Any, BinaryIO
 
 import pyarrow.dataset as pads
 
 from jazari.datasets.models import Version
-from jazari.datasets.names import parse_ref
+from jazari.datasets.names import SHA256, parse_ref
 from jazari.datasets.service import DatasetService
 from jazari.errors import NotFound, StorageError
 from jazari.factory.readers.images import sniff_image
 from jazari.governance.access import version_guard
 from jazari.governance.actors import Actor
 from jazari.store.blobs import BlobStore
-
-SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 def is_file_version(version: Version) -> bool:

@@ -9,6 +9,7 @@ from jazari.errors import InvalidName
 
 INSTITUTE = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")  # fullmatch: `$` would let "x\n" through
 NAME = re.compile(r"[a-z0-9](?:[a-z0-9._-]{0,98}[a-z0-9])?")
+SHA256 = re.compile(r"[0-9a-f]{64}")  # the name of a file of a file dataset (fullmatch)
 
 
 def slugify(text: str) -> str:

@@ -117,7 +117,9 @@ class WriterLock:
                 import fcntl
 
                 if self._fd is None or self._pid != os.getpid():
-                    self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+                    # read-only is enough for flock: a lock file made by another account of the
+                    # server (root running `jazari` once) does not stop this one
+                    self._fd = os.open(self.path, os.O_RDONLY | os.O_CREAT, 0o644)
                     self._pid = os.getpid()
                 fcntl.flock(self._fd, fcntl.LOCK_EX)
         except BaseException:

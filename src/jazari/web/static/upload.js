@@ -44,7 +44,8 @@
 
   function reset() {
     state = {
-      file: null, target: null, mode: "replace", title: "", seq: 0, inferred: null,
+      // `seq` goes on counting: a look sent for the previous file is never taken for this one's
+      file: null, target: null, mode: "replace", title: "", seq: state.seq || 0, inferred: null,
       fields: null, typesChanged: false, touched: {}, images: false,
     };
   }
