@@ -56,7 +56,7 @@ class Jazari:
         self.raw = BlobStore(settings.raw_dir, key=settings.raw_zone_key())  # encrypted at rest
         self.files = BlobStore(settings.blobs_dir, key=settings.raw_zone_key())  # images of file datasets, too
         self.ingestor = Ingestor(settings, self.db, self.lake, self.raw, self.files)
-        self.datasets_service = DatasetService(self.db, self.lake)
+        self.datasets_service = DatasetService(self.db, self.lake, settings.home / "locks")
         self.datasets_service.on_change = catalog_search.reindex  # a new title is found at once
         self.accounts = AccountService(self.db, settings)
         self.register = RegisterService(self.db)

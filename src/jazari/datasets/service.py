@@ -119,12 +119,14 @@ def recorded_exports(version: Version) -> dict[str, Any] | None:
 class DatasetService:
     """Read access to datasets and versions."""
 
-    def __init__(self, db: Database, lake: Lake) -> None:
+    def __init__(self, db: Database, lake: Lake, locks: Path | None = None) -> None:
         self.db = db
         self.lake = lake
         self.on_change: Callable[[Session, int], None] | None = None  # set by the app: the search index
         self.reader = duck.Reader(lake.root)  # one sealed DuckDB over the lake for previews
-        self.sandboxes = duck.Spares()  # fresh connections for sandboxed SQL (catalog.query), made ahead
+        # fresh connections for sandboxed SQL (catalog.query), made ahead; as many at once in the whole
+        # node (every process of `jazari serve --workers N`) as `duck.SANDBOXES`, counted in `locks`
+        self.sandboxes = duck.Spares(slot_dir=locks / "queries" if locks else None)
 
     def close(self) -> None:
         """Release the DuckDB databases of previews and queries."""

@@ -19,6 +19,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from jazari.store.locks import SharedSlots
+
 DEFAULT_MEMORY = os.environ.get("JAZARI_DUCKDB_MEMORY", "1GB")
 GRACE_S = 5.0  # how long an interrupted query may take to stop before we give up waiting
 SANDBOXES = max(2, (os.cpu_count() or 1) // 2)
@@ -125,12 +127,13 @@ class Spares:
     used one is closed, on a background thread after the query, so a query waits neither for
     DuckDB to start (10-60 ms) nor to stop. A spare is made with `memory_limit` and `threads`; a
     query asking for others gets a connection of its own. `slots` bounds how many sandboxes run at
-    once: their users take one before `take` and give it back after `release`."""
+    once: their users take one before `take` and give it back after `release`; with a `slot_dir`,
+    among every process of the node (`store.locks.SharedSlots`), else in this one."""
 
     def __init__(self, *, count: int = 1, memory_limit: str = "512MB", threads: int = 4,
-                 slots: int = SANDBOXES) -> None:
+                 slots: int = SANDBOXES, slot_dir: Path | None = None) -> None:
         self.count = count
-        self.slots = threading.BoundedSemaphore(slots)
+        self.slots = SharedSlots(slot_dir, slots)
         self.memory_limit = memory_limit
         self.threads = threads
         self._ready: list[duckdb.DuckDBPyConnection] = []
