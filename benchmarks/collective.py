@@ -335,7 +335,8 @@ def floor_worker() -> None:
     import sqlalchemy as sa
 
     from jazari.collective import work
-    from jazari.store.database import WriterLock, utcnow
+    from jazari.store.database import utcnow
+    from jazari.store.locks import WriterLock
 
     engine = sa.create_engine(url) if url else sa.create_engine(f"sqlite:///{sqlite_path}")
     dialect = engine.dialect

@@ -8,12 +8,13 @@ import threading
 import time
 from pathlib import Path
 
-from jazari.store.database import Database, WriterLock
+from jazari.store.database import Database
+from jazari.store.locks import WriterLock
 
 HOLDER = """
 import sys, time
 from pathlib import Path
-from jazari.store.database import WriterLock
+from jazari.store.locks import WriterLock
 lock = WriterLock(Path(sys.argv[1]))
 with lock:
     print("held", flush=True)

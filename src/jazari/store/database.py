@@ -3,8 +3,6 @@ Alembic migrations shipped in the package."""
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -22,6 +20,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from jazari.errors import ConfigError, StorageError
+from jazari.store.locks import WriterLock
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 MMAP_SIZE = 256 * 1024 * 1024  # SQLite reads at most this much of the database file through mmap
@@ -92,56 +91,6 @@ def make_engine(url: str) -> Engine:
         return create_engine(url, pool_pre_ping=True)
     except Exception as exc:  # bad driver name, bad URL
         raise ConfigError(f"cannot use database URL: {exc}", hint="check JAZARI_DATABASE_URL") from exc
-
-
-class WriterLock:
-    """One SQLite writer at a time among the threads and the processes of a node (`jazari serve
-    --workers N`): a lock of this process, then an advisory lock (`flock`) on a file beside the
-    database. A writer waiting here wakes as soon as the one before it commits; one that finds the
-    database locked in SQLite itself sleeps 10-100 ms (its busy handler) before it tries again.
-
-    Where `flock` does not exist (Windows), only the threads of one process are queued.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._threads = threading.Lock()
-        self._fd: int | None = None
-        self._pid = 0  # the process that opened `_fd`: a forked child opens its own (a shared open file
-        # would share the lock with its parent)
-
-    def __enter__(self) -> WriterLock:
-        self._threads.acquire()
-        try:
-            if hasattr(os, "fork"):
-                import fcntl
-
-                if self._fd is None or self._pid != os.getpid():
-                    # read-only is enough for flock: a lock file made by another account of the
-                    # server (root running `jazari` once) does not stop this one
-                    self._fd = os.open(self.path, os.O_RDONLY | os.O_CREAT, 0o644)
-                    self._pid = os.getpid()
-                fcntl.flock(self._fd, fcntl.LOCK_EX)
-        except BaseException:
-            self._threads.release()
-            raise
-        return self
-
-    def close(self) -> None:
-        """Close the lock's file (taken again at the next write)."""
-        with self._threads:
-            if self._fd is not None and self._pid == os.getpid():
-                os.close(self._fd)
-            self._fd = None
-
-    def __exit__(self, *exc: object) -> None:
-        try:
-            if self._fd is not None and self._pid == os.getpid():
-                import fcntl
-
-                fcntl.flock(self._fd, fcntl.LOCK_UN)
-        finally:
-            self._threads.release()
 
 
 class Database:
