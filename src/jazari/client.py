@@ -14,7 +14,7 @@ import io
 import os
 from collections.abc import Iterator
 from typing import Any, BinaryIO
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 import httpx
 import pyarrow as pa
@@ -105,7 +105,7 @@ class Client:
         if not isinstance(sha256, str) or not SHA256.fullmatch(sha256):  # `..` would be a path of the URL
             raise errors.NotFound(f"no file {str(sha256)[:80]!r} in {dataset}",
                                   hint="files are named by their SHA-256 (64 hex digits)", field="sha256")
-        streamed = self._call("GET", f"/datasets/{_path(dataset)}/files/{quote(sha256, safe='')}",
+        streamed = self._call("GET", f"/datasets/{_path(dataset)}/files/{sha256}",
                               params=_params(version=version), stream=True)
         response = streamed.__enter__()
         headers = response.headers
