@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import given
 from hypothesis import strategies as st
 
 from jazari.privacy import scan_text
-from jazari.privacy.lexicon import key_forms, match_text
+from jazari.privacy.lexicon import _fold, key_forms, match_text, match_texts
 from jazari.privacy.normalize import normalize
 
 ZW, LRM, RLM, BOM, TATWEEL = "\u200b", "\u200e", "\u200f", "\ufeff", "\u0640"
@@ -77,3 +79,15 @@ def test_offset_map_round_trips(text: str) -> None:
         j = n.original(i)
         assert 0 <= j < len(text)
         assert normalize(text[j]).text == n.text[i]
+
+
+_NON_WORD_REFERENCE = re.compile("[^\\w ]|_")  # what the match form turns into spaces, as first written
+
+
+@given(st.text(alphabet=st.sampled_from("aZé_ ‿-,.'’ع٣ⵣ\u0651\u00a0\t\n09"), max_size=40))
+def test_match_form_turns_every_non_word_character_into_a_space(text: str) -> None:
+    low = text.lower()
+    if low.isascii() or len(low) != len(text):
+        return
+    assert match_text(text) == _NON_WORD_REFERENCE.sub(" ", _fold(low))
+    assert match_texts([text, "x", text]) == [match_text(text), "x", match_text(text)]

@@ -91,6 +91,8 @@ def test_plate_lookalikes(text: str) -> None:
         ("رقم 12 مكرر زنقة الورد، الرباط", "رقم 12 مكرر زنقة الورد، الرباط"),
         ("Appartement 7, Résidence Nour, Agadir", "Appartement 7, Résidence Nour, Agadir"),
         ("شقة 3، عمارة 5، زنقة الورد، الرباط", "شقة 3، عمارة 5، زنقة الورد، الرباط"),
+        # the most a flat's number may be followed by before the street: 9 characters after its last digit
+        ("شقة 3 مكرر -  زنقة الورد، الرباط", "شقة 3 مكرر -  زنقة الورد، الرباط"),
         ("Km 5 route de Meknès, Fès", "Km 5 route de Meknès, Fès"),
     ],
 )

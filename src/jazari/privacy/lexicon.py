@@ -16,9 +16,10 @@ import ahocorasick
 
 _FOLD = {"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ک": "ك", "ی": "ي", "ۀ": "ه", "ٶ": "و", "ٸ": "ي"}
 _FOLD_CHAR = re.compile("[" + "".join(_FOLD) + "]")
-# `[^\w ]|_`, with the commonest word characters (ASCII, Arabic letters) written out: `re` finds them in its
-# table of the class before it asks the Unicode database what a word character is
-_NON_WORD = re.compile("[^ 0-9a-z\u0621-\u064a\\w]|_")
+# `[^\w ]` (then `_`, a word character for `re`, by `str.replace`), with the commonest word characters (ASCII,
+# Arabic letters) written out: `re` finds them in its table of the class before it asks the Unicode database
+# what a word character is; one class, not an alternation, so that `re` seeks it without entering a match
+_NON_WORD = re.compile("[^ 0-9a-z\u0621-\u064a\\w]")
 _ASCII_SPACE = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
 _SEPARATOR = "\n"  # between texts matched together: a non-word character, like the ends of a text
 _SPACES = re.compile(r"\s+")
@@ -38,7 +39,12 @@ def match_text(text: str) -> str:
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
     if low.isascii():
         return low.translate(_ASCII_SPACE)
-    return _NON_WORD.sub(" ", _fold(low))
+    return _non_word_to_spaces(_fold(low))
+
+
+def _non_word_to_spaces(low: str) -> str:
+    low = _NON_WORD.sub(" ", low)
+    return low.replace("_", " ") if "_" in low else low
 
 
 def _fold(low: str) -> str:
@@ -65,7 +71,7 @@ def match_texts(texts: list[str]) -> list[str]:
             for i in group:
                 out[i] = match_text(texts[i])
             continue
-        low = low.translate(_ASCII_SPACE) if low.isascii() else _NON_WORD.sub(" ", _fold(low))
+        low = low.translate(_ASCII_SPACE) if low.isascii() else _non_word_to_spaces(_fold(low))
         at = 0
         for i in group:
             out[i] = low[at:at + len(texts[i])]

@@ -166,6 +166,11 @@ _UNIT_BEFORE = re.compile(
     r"(?:(?:(?i:imm(?:euble)?|bloc|étage|etage)|عمارة|العمارة|الطابق|بلوك)\.?[ ]{0,2}[0-9]{1,4}[ ]?[,،-]?[ ]{0,2})?$"
 )
 _POSTAL = re.compile(r"[0-9]{5}")
+# both patterns above end with a number and at most 9 characters after its last digit (` bis, `), before `$`
+# (which may also match before a final newline): no digit in the 11 characters before a position, no match
+# ending there, without trying the pattern at every position of its window
+_DIGIT = re.compile(r"[0-9]")
+_LAST_DIGIT_WITHIN = 11
 _ROMAN = re.compile(r"[IVX]{1,4}")
 _MAX_TOKENS = 24
 _AR_CLITICS = "وبلف"
@@ -217,9 +222,11 @@ def find_addresses(doc: Doc, recognizer: Recognizer) -> Iterable[Span]:
         if found[1] < 0:
             last_end = found[0]
             continue
-        head = _HOUSE_BEFORE.search(text, max(0, start - 24), start)
+        number_before = _DIGIT.search(text, max(0, start - _LAST_DIGIT_WITHIN), start) is not None
+        head = _HOUSE_BEFORE.search(text, max(0, start - 24), start) if number_before else None
         first = head.start() if head and head.end() == start else start
-        for at in (start, first):
+        # a flat or building ends where the street starts, or before the house number
+        for at in (start, first) if first != start else (start,) if number_before else ():
             unit = _UNIT_BEFORE.search(text, max(0, at - 48), at)
             if unit and unit.end() == at and last_end <= unit.start() < first:
                 first, head = unit.start(), head or unit
