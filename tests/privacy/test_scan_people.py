@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from jazari.privacy import scan_text
 from jazari.privacy.recognizers.name_cues import arabizi_skeleton
-from jazari.privacy.recognizers.names import gazetteer
+from jazari.privacy.recognizers.names import _ARABIZI, arabizi_words, gazetteer
 from jazari.privacy.recognizers.places import communes
 
 
@@ -112,6 +114,15 @@ def test_ambiguous_names_with_context() -> None:
     assert found("Hier, Nour a appelé.", "PERSON") == ["Nour"]
     assert found("حسن سعيد موظف جديد", "PERSON") == ["حسن سعيد"]
     assert found("ana Salam", "PERSON") == ["Salam"]
+
+
+@given(st.text(alphabet=st.sampled_from("abz0123579 é\n-_"), max_size=40))
+def test_arabizi_words_are_the_runs_the_pattern_matches(match: str) -> None:
+    assert arabizi_words(match) == [m.span() for m in _ARABIZI.finditer(match)]
+
+
+def test_arabizi_words() -> None:
+    assert arabizi_words("smiti m7mmd w 3ali, 2024 abc9 9ab a123456789012345678") == [(6, 11), (14, 18), (25, 29), (30, 33)]
 
 
 def test_arabizi_skeleton() -> None:

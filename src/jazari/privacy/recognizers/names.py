@@ -49,7 +49,13 @@ _STREET_GAP = re.compile(
     r"الأمير|الإمام|الشيخ|مولاي|سيدي|ابن|الملك|للا)[ ]{1,2}){0,2}",
     re.IGNORECASE,
 )
+# an Arabizi word of the match form: a whole run of 3-16 [0-9a-z] whose first character that is not a letter is a 2,
+# 3, 5, 7 or 9 after at most 12 letters, and that starts with at most 3 digits then a letter (`m7mmd`, `3ali`)
 _ARABIZI = re.compile(r"(?<![0-9a-z])(?=[a-z]{0,12}[23579])(?=[0-9]{0,3}[a-z])[0-9a-z]{3,16}(?![0-9a-z])")
+# where `_ARABIZI` may match, found without trying it at every position: that first 2-3-5-7-9, after a letter
+# (group 1) or starting the run before a letter
+_ARABIZI_DIGIT = re.compile(r"[23579](?:(?<=([a-z])[23579])|(?<![0-9a-z][23579])(?=[0-9]{0,2}[a-z]))")
+_LETTERS_TO_END = re.compile(r"(?<![0-9a-z])[a-z]{1,12}\Z")  # the letters starting a run, before the digit
 _MAX_PARTS = 6
 _LATIN_PARTICLES = frozenset({"el", "al", "ben", "bel", "bou", "ait", "aït", "ou", "ould", "ibn"})
 _FAMILY_PREFIXES = ("ou", "ait", "aït", "ben", "bou", "el", "al")
@@ -195,9 +201,9 @@ def _tokens(doc: Doc) -> list[Token]:
         tokens += [(s, e, PARTICLE, False) for s, e, _ in hits[PARTICLE]]
     if doc.has("arabizi"):
         skeletons = gazetteer().skeletons
-        for m in _ARABIZI.finditer(doc.match):
-            if _skeleton(m.group()) in skeletons:
-                tokens.append((m.start(), m.end(), GIVEN, False))
+        for start, end in arabizi_words(doc.match):
+            if _skeleton(doc.match[start:end]) in skeletons:
+                tokens.append((start, end, GIVEN, False))
     if len(tokens) < 2:
         return tokens
     tokens.sort(key=_token_order)
@@ -206,6 +212,22 @@ def _tokens(doc: Doc) -> list[Token]:
         if token[0] >= kept[-1][1]:
             kept.append(token)
     return kept
+
+
+def arabizi_words(match: str) -> list[tuple[int, int]]:
+    """The spans of `_ARABIZI.finditer(match)`: each run is tried at its start only, found from its digit."""
+    words = []
+    for digit in _ARABIZI_DIGIT.finditer(match):
+        at = digit.start()
+        if digit.group(1) is not None:  # letters before the digit: the run starts where they do
+            letters = _LETTERS_TO_END.search(match, max(0, at - 12), at)
+            if letters is None:
+                continue
+            at = letters.start()
+        word = _ARABIZI.match(match, at)
+        if word is not None:
+            words.append(word.span())
+    return words
 
 
 def _cue_ok(text: str, start: int, end: int, strength: int) -> bool:
