@@ -139,7 +139,9 @@ def find_names(doc: Doc, recognizer: Recognizer) -> Iterable[Span]:
         announced[at] = max(announced.get(at, 0), strength)
     if cues and tokens:
         cue_spans = {(s, e) for s, e, _ in cues}
-        tokens = [t for i, t in enumerate(tokens) if not _cue_before_name(t, tokens[i + 1:i + 2], cue_spans)]
+        cue_starts = {s for s, _ in cue_spans}
+        tokens = [t for i, t in enumerate(tokens) if t[0] not in cue_starts or (t[0], t[1]) not in cue_spans
+                  or not _cue_before_name(t, tokens[i + 1:i + 2])]
     spans: list[Span] = []
     for start, end, first, names, strong in _groups(text, tokens):
         if streets and _after_street(text, start, streets):
@@ -179,9 +181,9 @@ def _is_place(text: str, start: int, end: int, places: list[tuple[int, int]]) ->
 Token = tuple[int, int, str, bool]
 
 
-def _cue_before_name(token: Token, following: list[Token], cue_spans: set[tuple[int, int]]) -> bool:
-    """Whether a name token is really a cue announcing the next name (`باسم سناء`: in the name of)."""
-    return (token[0], token[1]) in cue_spans and bool(following) and following[0][0] - token[1] <= 2
+def _cue_before_name(token: Token, following: list[Token]) -> bool:
+    """Whether a name token that is also a cue really announces the next name (`باسم سناء`: in the name of)."""
+    return bool(following) and following[0][0] - token[1] <= 2
 
 
 # the skeletons of the Arabizi words met (common words and names come back from text to text)
