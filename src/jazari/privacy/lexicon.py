@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """Whole-word keyword index: every gazetteer, cue and context word in one Aho-Corasick automaton.
 
 Text and keys are compared in their *match form*: lower case, hamza-folded Arabic, every

@@ -224,13 +224,13 @@ class Scanner:
             raise InputError(f"can only scan text, not {type(text).__name__}",
                              hint="decode bytes with scan_bytes")
         if len(text) <= self.chunk_size + 2 * MARGIN:
-            return self._findings(text, 0, self._scan_piece(text, lang, active, min_score, entities))
+            return _findings(text, 0, self._scan_piece(text, lang, active, min_score, entities))
         found: list[Finding] = []
         for core in range(0, len(text), self.chunk_size):
             lo, hi = max(0, core - MARGIN), min(len(text), core + self.chunk_size + MARGIN)
             piece = self._scan_piece(text[lo:hi], lang, active, min_score, entities)
             kept = [c for c in piece if core <= c[0] + lo < core + self.chunk_size]
-            found.extend(self._findings(text, lo, kept))
+            found.extend(_findings(text, lo, kept))
         return _drop_overlaps(found)
 
     def scan_many(self, texts: Iterable[str], lang: str | None = None, *, entities: set[str] | None = None,
@@ -296,7 +296,7 @@ class Scanner:
             candidates = self._candidates(text, match, hits, flagged, lang, plan, min_score, entities)
             if norm is not None:
                 candidates = [(*norm.span(s, e), sc, ent, name) for s, e, sc, ent, name in candidates]
-            found[i] = self._findings(originals[i], 0, candidates)
+            found[i] = _findings(originals[i], 0, candidates)
         return found
 
     def scan_bytes(self, data: bytes, lang: str | None = None, *, encoding: str = "utf-8",
@@ -407,16 +407,18 @@ class Scanner:
             candidates = resolve_overlaps(_drop_names_in_addresses(candidates))
         return candidates
 
-    @staticmethod
-    def _findings(text: str, offset: int, candidates: list[Candidate]) -> list[Finding]:
-        # `tuple.__new__` makes the named tuple without the Python call of `Finding.__new__`; a score rounded
-        # once is looked up (`round` to 3 digits formats the float: the dearest step of making a finding)
-        rounded = _ROUNDED
-        return [
-            _new_tuple(Finding, (entity, s + offset, e + offset, rounded.get(score) or _round(score), name,
-                                 text[s + offset:e + offset]))
-            for s, e, score, entity, name in candidates
-        ]
+
+
+def _findings(text: str, offset: int, candidates: list[Candidate]) -> list[Finding]:
+    """The findings of candidates found in `text[offset:]`, in the offsets of `text`."""
+    # `tuple.__new__` makes the named tuple without the Python call of `Finding.__new__`; a score rounded
+    # once is looked up (`round` to 3 digits formats the float: the dearest step of making a finding)
+    rounded = _ROUNDED
+    return [
+        _new_tuple(Finding, (entity, s + offset, e + offset, rounded.get(score) or _round(score), name,
+                             text[s + offset:e + offset]))
+        for s, e, score, entity, name in candidates
+    ]
 
 
 _ROUNDED: dict[float, float] = {}  # score -> score to 3 digits, for the few hundred scores recognizers give

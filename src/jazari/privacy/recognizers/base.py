@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """Recognizers as data: patterns, a validator, context words and scores; plus the scanned document."""
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ FEATURES = {
     "ipv6": re.compile(r":[0-9A-Fa-f]{0,4}:"),
     "arabizi": re.compile(r"[A-Za-z][23579]|[23579][A-Za-z]"),
 }
-# the features the prefilter screens: absent from most texts (present in 0.5-27% of the evaluation corpus)
+# the features a prefilter may tell: absent from most texts (present in 0.5-27% of the evaluation corpus); the
+# scanner leaves out those Hyperscan finds at more cost than the searches they spare (`scanner._SEARCHED`)
 SCREENED_FEATURES = ("ar_plate", "decimal", "dotted_quad", "letter_9_digits", "iban_head", "ipv6", "arabizi")
 # the same features without lookarounds, for a prefilter to tell exactly (`jazari.privacy.prefilter`): a text
 # has one when, and only when, its regex matches there (`[A-Z][0-9]` somewhere is a digit after a capital);

@@ -1,3 +1,4 @@
+# cython: annotation_typing=False
 """Person names in Latin script, Arabic script and Arabizi: gazetteers, cues and neighbours.
 
 Scores: a name that is also a common word needs help (a cue, a neighbouring name, a capital in
@@ -131,7 +132,7 @@ def find_names(doc: Doc, recognizer: Recognizer) -> Iterable[Span]:
     places = [(s, e) for s, e, _ in hits.get("addr:city", ())]
     cities = {s for s, _ in places}
     if places and cues:
-        cues = [c for c in cues if not any(s < c[0] and c[1] <= e for s, e in places)]  # أوطاط الحاج
+        cues = [c for c in cues if not _within_place(c[0], c[1], places)]  # أوطاط الحاج
     announced: dict[int, int] = {}
     for _, cue_end, strength in cues:
         gap = (_AFTER_ABBREVIATION if strength == ABBREVIATION else _AFTER_CUE).match(text, cue_end)
@@ -165,6 +166,14 @@ def find_names(doc: Doc, recognizer: Recognizer) -> Iterable[Span]:
             if found:
                 spans.append((found[0], found[1], 0.8))
     return spans
+
+
+def _within_place(start: int, end: int, places: list[tuple[int, int]]) -> bool:
+    """Whether `[start, end)` lies in a place name, after its first word's start (the `الحاج` of `أوطاط الحاج`)."""
+    for s, e in places:
+        if s < start and end <= e:
+            return True
+    return False
 
 
 def _is_place(text: str, start: int, end: int, places: list[tuple[int, int]]) -> bool:
