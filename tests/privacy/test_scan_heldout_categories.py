@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from jazari.privacy import SENSITIVE, scan_text
+from jazari.privacy.recognizers import dates, places
 
 
 def found(text: str, entity: str) -> list[str]:
@@ -194,3 +199,33 @@ def test_one_statement_is_one_span(text: str, entity: str, span: str | None) -> 
     assert len(spans) == 1
     if span is not None:
         assert spans == [span]
+
+
+# the month names as first written: one alternation, longest first (`dates._MONTH_ALT` factors it by first letter)
+_MONTHS_AS_WRITTEN = "|".join(sorted((re.escape(m) for m in dates.MONTHS if " " in m or len(m) > 1), key=len,
+                                     reverse=True))
+_DATE_PIECES = [*dates.MONTHS, *(m.upper() for m in dates.MONTHS), *(m.title() for m in dates.MONTHS), "1er", "12",
+                "3", "31", "2024", "1999", " ", "  ", ".", ",", "/", "-", "x", "né le "]
+
+
+@given(st.lists(st.sampled_from(_DATE_PIECES), max_size=10).map("".join))
+def test_month_names_factored_by_first_letter_match_as_one_alternation(text: str) -> None:
+    for pattern in dates.DOB.patterns:
+        factored = re.compile(pattern.regex, pattern.flags)
+        plain = re.compile(pattern.regex.replace(dates._MONTH_ALT, _MONTHS_AS_WRITTEN), pattern.flags)
+        assert [m.span() for m in factored.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+_ADDRESS_PIECES = ["Appartement ", "Imm. ", "Villa ", "N° ", "12", "7", " bis", "ter", " ", "  ", ",", ", ", "-",
+                   "\n", "Rue ", "Atlas", "Résidence ", "Nour", "زنقة ", "الورد", "شقة ", "3", " مكرر", "، ", "B"]
+
+
+@given(st.lists(st.sampled_from(_ADDRESS_PIECES), max_size=12).map("".join))
+def test_the_digit_window_before_a_street_changes_no_address(text: str) -> None:
+    found = scan_text(text, entities={"ADDRESS"})
+    window = places._LAST_DIGIT_WITHIN
+    places._LAST_DIGIT_WITHIN = 10**6  # a flat or house number searched before every street, as before
+    try:
+        assert scan_text(text, entities={"ADDRESS"}) == found
+    finally:
+        places._LAST_DIGIT_WITHIN = window

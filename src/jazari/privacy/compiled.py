@@ -8,8 +8,8 @@ same either way (tests/privacy/test_compiled.py).
 
 An editable install keeps each compiled module (`scanner.cpython-311-x86_64-linux-gnu.so`) beside its
 source, and Python prefers it. After an edit or a `git pull`, that build would silently run the old
-code: `use_sources_when_stale()` (called on `import jazari.privacy`) runs the source of any module
-whose build is older than it, with a warning; `make build` compiles again (also after a `.pxd`
+code: `use_sources_when_stale()` (called on `import jazari.privacy`) runs the sources of all of them
+when any build is older than its source (the builds share C types), with a warning; `make build` compiles again (also after a `.pxd`
 changed, which this check does not see: types change the speed, not the results).
 `JAZARI_PURE_PYTHON=1` runs every source (and, set while installing, compiles nothing).
 """
@@ -84,23 +84,29 @@ class _Sources(importlib.abc.MetaPathFinder):
 
 def use_sources_when_stale(package: Path = _PACKAGE, prefix: str = "jazari.privacy",
                            modules: tuple[str, ...] = MODULES) -> dict[str, Path]:
-    """Run from source every module of `modules` (under `package`, named under `prefix`) whose build is stale, or
-    all of them with `JAZARI_PURE_PYTHON`; the sources so chosen, by module name. Call before they are imported."""
+    """Run from source every module of `modules` (under `package`, named under `prefix`) when the build of any of
+    them is stale, or with `JAZARI_PURE_PYTHON`; the sources so chosen, by module name. Call before they are imported.
+
+    All of them, not only the stale ones: the builds share C types (`scanner` takes `Doc` as declared in
+    `recognizers/base.pxd`), and a build refuses to load beside the source of a module whose types it uses."""
     pure = pure_python()
-    sources: dict[str, Path] = {}
+    built: dict[str, Path] = {}
+    stale_ones: list[str] = []
     for module in modules:
         source = package.joinpath(*module.split(".")).with_suffix(".py")
-        built = build_of(source)
-        if built is not None and source.is_file() and (pure or stale(source, built)):
-            sources[f"{prefix}.{module}"] = source
-    if not sources:
-        return sources
-    if not pure:
-        warnings.warn(f"the compiled {', '.join(sorted(sources))} {'is' if len(sources) == 1 else 'are'} older than "
-                      "the source: running the source (slower); `make build` compiles again", RuntimeWarning,
-                      stacklevel=2)
-    sys.meta_path.insert(0, _Sources(sources))
-    return sources
+        build = build_of(source)
+        if build is not None and source.is_file():
+            built[f"{prefix}.{module}"] = source
+            if not pure and stale(source, build):
+                stale_ones.append(f"{prefix}.{module}")
+    if not built or not (pure or stale_ones):
+        return {}
+    if stale_ones:
+        warnings.warn(f"the compiled {', '.join(stale_ones)} {'is' if len(stale_ones) == 1 else 'are'} older than "
+                      "the source: running the sources of the scanner (slower); `make build` compiles again",
+                      RuntimeWarning, stacklevel=2)
+    sys.meta_path.insert(0, _Sources(built))
+    return built
 
 
 def compiled() -> dict[str, bool]:

@@ -223,6 +223,7 @@ class Scanner:
         if not isinstance(text, str):
             raise InputError(f"can only scan text, not {type(text).__name__}",
                              hint="decode bytes with scan_bytes")
+        text = _plain(text)
         if len(text) <= self.chunk_size + 2 * MARGIN:
             return _findings(text, 0, self._scan_piece(text, lang, active, min_score, entities))
         found: list[Finding] = []
@@ -247,6 +248,7 @@ class Scanner:
             if not isinstance(text, str):
                 raise InputError(f"can only scan text, not {type(text).__name__} (text {i + 1})",
                                  hint="decode bytes with scan_bytes")
+            text = _plain(text)
             if len(text) > self.chunk_size + 2 * MARGIN:
                 found.extend(self._scan_group(group, lang, plan, min_score, entities))
                 group, size = [], 0
@@ -269,7 +271,8 @@ class Scanner:
         prefilter answers stay alive until its last text, so each of the collector's passes walked them all again
         (5 % of the scan's time on the evaluation corpus, 10 % with 64 K groups). It runs again after the group,
         as it was: objects are still freed as soon as they are unused, and cycles made by other threads meanwhile
-        are collected then."""
+        are collected then. The collector is the process's: while a group runs, other threads run without it too,
+        and a `gc.disable()` another thread makes meanwhile is undone when the group ends."""
         if not gc.isenabled():
             return self._scan_group_now(originals, lang, plan, min_score, entities)
         gc.disable()
@@ -419,6 +422,12 @@ def _findings(text: str, offset: int, candidates: list[Candidate]) -> list[Findi
                              text[s + offset:e + offset]))
         for s, e, score, entity, name in candidates
     ]
+
+
+def _plain(text: str) -> str:
+    """`text` as an exact `str` (a `numpy.str_`, a `StrEnum` member, markup: the same characters): the compiled scanner
+    types its texts `str`, which a subclass is not for C."""
+    return text if type(text) is str else str.__str__(text)
 
 
 _ROUNDED: dict[float, float] = {}  # score -> score to 3 digits, for the few hundred scores recognizers give
