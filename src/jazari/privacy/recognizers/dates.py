@@ -34,7 +34,6 @@ for _number, _names in _MONTH_NAMES.items():
             MONTHS[f"{_w} {_words[_i + 1]}"] = _number
 
 
-
 def _by_first_character(words: list[str]) -> str:
     """An alternation of `words`, tried longest first, factored by their first character (`j(?:anvier|uin|...)|...`):
     `re` compares each first character once instead of trying every word in turn; the same matches, in the same
