@@ -10,8 +10,8 @@ prefilter knows nothing and the scanner tries every pattern behind its own gates
 A pattern may also be compiled *exact* (not widened): then it is reported exactly for the texts where
 `re` finds a match, which only holds for patterns without lookarounds that Hyperscan reads as `re`
 does (`portable`). The scanner screens its rarer document features so (a run of 13 digits, a capital
-next to a digit, the head of an IBAN): one pass answers what would otherwise be a search per feature and
-text.
+next to a digit, a digit inside a Latin word): one pass answers what would otherwise be a search per feature
+and text.
 
 Compiling the database takes about 0.8 s of CPU, once per process: the compiled database is kept in
 a cache folder (`JAZARI_CACHE_DIR`, default `$XDG_CACHE_HOME/jazari` or `~/.cache/jazari`; set it

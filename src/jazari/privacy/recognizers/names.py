@@ -169,7 +169,7 @@ def find_names(doc: Doc, recognizer: Recognizer) -> Iterable[Span]:
 
 
 def _within_place(start: int, end: int, places: list[tuple[int, int]]) -> bool:
-    """Whether `[start, end)` lies in a place name, after its first word's start (the `الحاج` of `أوطاط الحاج`)."""
+    """Whether `[start, end)` lies in a place name and starts after it does (the `الحاج` of `أوطاط الحاج`)."""
     for s, e in places:
         if s < start and end <= e:
             return True
